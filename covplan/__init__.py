@@ -1,0 +1,40 @@
+"""covplan: plan a neighbourhood security-camera network for a Vietnamese ward.
+
+From OpenStreetMap routes and a survey of the cameras residents already have, covplan
+finds which cameras to re-aim and where to put the fewest new ones so that every
+route is seen, exports the plan for the ward office, technicians and police, and
+checks each camera's live picture.
+"""
+
+from __future__ import annotations
+
+from covplan import settings
+from covplan._errors import (
+    CaptureError,
+    CovplanError,
+    CRSError,
+    InfeasibleCoverError,
+    InputError,
+    SolverError,
+)
+
+# -- area (issue 2) --
+# -- datasets (issue 2) --
+# -- camera.spec, geometry (issue 3) --
+# -- survey (issue 4) --
+# -- optimise (issue 5) --
+# -- export (issue 6) --
+# -- camera capture, quality, verify (issue 7) --
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CRSError",
+    "CaptureError",
+    "CovplanError",
+    "InfeasibleCoverError",
+    "InputError",
+    "SolverError",
+    "__version__",
+    "settings",
+]

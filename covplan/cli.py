@@ -1,0 +1,78 @@
+"""The ``covplan`` command.
+
+Each room registers its own subcommands (``covplan.<room>._cli.register``); this
+module only builds the parser and dispatches. Library modules never import it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from covplan import __version__
+from covplan._errors import CovplanError
+
+REGISTRARS: list[str] = [
+    # "covplan.<room>._cli" modules, each with register(subparsers) -> None
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the ``covplan`` argument parser with every subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser; each subcommand sets ``func`` to the function that runs it.
+    """
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="covplan",
+        description=(
+            "Plan a neighbourhood security-camera network for a Vietnamese ward: "
+            "routes from OpenStreetMap, the survey of existing cameras, the fewest "
+            "new cameras that see every route, exports, and live picture checks."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"covplan {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each stage")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in REGISTRARS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``covplan`` command.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 1 when a check finds problems, 2 on bad input.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except CovplanError as err:
+        print(f"covplan: {type(err).__name__}: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""covplan.datasets."""
