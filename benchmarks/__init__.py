@@ -1,0 +1,1 @@
+"""covplan's performance harness: ``make bench`` or ``python -m benchmarks.run``."""
