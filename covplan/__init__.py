@@ -19,6 +19,13 @@ from covplan._errors import (
 )
 
 # -- area (issue 2) --
+from covplan.area import (
+    Area,
+    area_from_file,
+    area_from_place,
+    area_from_polygon,
+    area_from_xml,
+)
 # -- datasets (issue 2) --
 # -- camera.spec, geometry (issue 3) --
 # -- survey (issue 4) --
@@ -29,6 +36,11 @@ from covplan._errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Area",
+    "area_from_file",
+    "area_from_place",
+    "area_from_polygon",
+    "area_from_xml",
     "CRSError",
     "CaptureError",
     "CovplanError",

@@ -1,0 +1,721 @@
+"""Build an Area from OSM files, places, polygons and planners' own files."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import itertools
+import logging
+import os
+import time
+import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pandas as pd
+import shapely
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+
+from covplan import settings
+from covplan._errors import InputError
+from covplan._text import clean_text
+from covplan.area._area import Area, metric_crs_for
+from covplan.area.groups import assign_groups, read_groups
+from covplan.area.routes import ROUTE_HIGHWAYS, classify, routes_from_segments
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "area_from_file",
+    "area_from_place",
+    "area_from_polygon",
+    "area_from_xml",
+    "read_osm_bounds",
+]
+
+FEATURE_TAGS: dict[str, bool | str | list[str]] = {
+    "building": True,
+    "power": ["pole"],
+    "highway": ["street_lamp"],
+    "man_made": ["surveillance"],
+}
+CAMERA_TAGS = (
+    "camera:direction",
+    "camera:type",
+    "camera:mount",
+    "height",
+    "surveillance",
+    "surveillance:type",
+    "surveillance:zone",
+)
+_NOT_TAGS = frozenset({"visible", "version", "changeset", "timestamp", "user", "uid"})
+_WAY_TAGS = ["name", "highway", "service", "width", "est_width", "oneway", "surface"]
+
+BBox = tuple[float, float, float, float]
+
+
+# --------------------------------------------------------------------------- reading files
+def _open(path: Path) -> IO[bytes]:
+    name = path.name.lower()
+    if name.endswith(".bz2"):
+        return bz2.open(path, "rb")
+    if name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def read_osm_bounds(path: str | os.PathLike[str]) -> tuple[BBox | None, int, int]:
+    """Check an OSM XML file end to end and return its ``<bounds>`` box.
+
+    Parameters
+    ----------
+    path
+        An ``.osm``, ``.osm.bz2`` or ``.osm.gz`` file.
+
+    Returns
+    -------
+    bounds, n_nodes, n_ways
+        ``(west, south, east, north)`` from the file's ``<bounds>`` element (None
+        when it has none), and how many nodes and ways it holds.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, empty, truncated, not XML, or not OSM.
+    """
+    p = Path(path)
+    if not p.exists():
+        msg = "file not found; give the path of an OpenStreetMap .osm or .osm.bz2 file"
+        raise InputError(msg, file=p)
+    if p.stat().st_size == 0:
+        msg = "the file is empty; export the area again from openstreetmap.org (Export → .osm)"
+        raise InputError(msg, file=p)
+    bounds: BBox | None = None
+    n_nodes = n_ways = 0
+    root_tag = None
+    try:
+        with _open(p) as fh:
+            for event, elem in ET.iterparse(fh, events=("start", "end")):
+                if root_tag is None:
+                    root_tag = elem.tag
+                    if root_tag != "osm":
+                        msg = (
+                            f"this is XML but not OpenStreetMap data (its root element is "
+                            f"<{root_tag}>, not <osm>); give an .osm file exported from OSM"
+                        )
+                        raise InputError(msg, file=p)
+                if event != "end":
+                    continue
+                if elem.tag == "node":
+                    n_nodes += 1
+                elif elem.tag == "way":
+                    n_ways += 1
+                elif elem.tag == "bounds" and bounds is None:
+                    bounds = _parse_bounds(elem, p)
+                if elem.tag in ("node", "way", "relation"):
+                    elem.clear()
+    except ET.ParseError as err:
+        line, col = getattr(err, "position", (None, None))
+        msg = (
+            f"not well-formed XML at line {line}, column {col} ({err}); "
+            "the file is damaged or truncated: download or export it again"
+        )
+        raise InputError(msg, file=p) from None
+    except (EOFError, OSError, zlib.error) as err:
+        msg = (
+            f"cannot read the compressed file ({err}); "
+            "it is truncated or damaged: download it again"
+        )
+        raise InputError(msg, file=p) from None
+    if root_tag is None:
+        msg = "the file holds no XML; give an .osm file exported from OpenStreetMap"
+        raise InputError(msg, file=p)
+    if n_nodes == 0:
+        msg = "the OSM file has no nodes; export a larger area or check the export finished"
+        raise InputError(msg, file=p)
+    return bounds, n_nodes, n_ways
+
+
+def _parse_bounds(elem: ET.Element, path: Path) -> BBox:
+    try:
+        w, s, e, n = (float(elem.attrib[k]) for k in ("minlon", "minlat", "maxlon", "maxlat"))
+    except (KeyError, ValueError):
+        msg = "the <bounds> element is incomplete; give bbox=(west, south, east, north)"
+        raise InputError(msg, file=path, value=dict(elem.attrib)) from None
+    _check_bbox((w, s, e, n), path)
+    return (w, s, e, n)
+
+
+def _check_bbox(bbox: Sequence[float], path: Path | str | None = None) -> None:
+    if len(bbox) != 4:
+        msg = "bbox must be (west, south, east, north) in degrees"
+        raise InputError(msg, file=path, value=tuple(bbox))
+    w, s, e, n = bbox
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        msg = (
+            "bbox must be (west, south, east, north) in degrees with west < east and south < north"
+        )
+        raise InputError(msg, file=path, value=tuple(bbox))
+
+
+# --------------------------------------------------------------------------- public API
+def area_from_xml(
+    path: str | os.PathLike[str],
+    *,
+    bbox: BBox | None = None,
+    groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
+    kinds: Iterable[str] | None = None,
+    arterials: bool = False,
+) -> Area:
+    """Load a ward from an OpenStreetMap XML file (``.osm``, ``.osm.bz2``, ``.osm.gz``).
+
+    Parameters
+    ----------
+    path
+        The OSM file (an export from openstreetmap.org, JOSM or the API).
+    bbox
+        ``(west, south, east, north)`` in degrees to clip to. By default the file's
+        ``<bounds>``: OSM exports hold complete ways that run past the bounds.
+    groups
+        Residential groups (tổ dân phố): a GeoJSON/GeoPackage/Shapefile of polygons
+        with ``group_id`` and ``name`` columns, or a GeoDataFrame. Routes get the
+        group they mostly lie in; None is fine.
+    kinds
+        Route kinds a plan covers (default ``settings.planned_kinds``).
+    arterials
+        Plan for arterial streets too (primary, secondary, ...). Off by default.
+
+    Returns
+    -------
+    Area
+        The ward.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, empty, truncated, malformed, not OSM, or holds
+        no route inside the box.
+    """
+    p = Path(path)
+    t0 = time.perf_counter()
+    bounds, n_nodes, n_ways = read_osm_bounds(p)
+    if bbox is not None:
+        _check_bbox(bbox, p)
+        bounds = tuple(float(x) for x in bbox)  # type: ignore[assignment]
+    with _OsmnxTags():
+        try:
+            graph = ox.graph_from_xml(p, simplify=False, retain_all=True)
+        except (ValueError, KeyError) as err:
+            msg = f"osmnx could not build a street graph ({err}); is this a complete OSM export?"
+            raise InputError(msg, file=p) from None
+        try:
+            features = ox.features_from_xml(p, tags=FEATURE_TAGS)
+        except (ValueError, KeyError, ox._errors.InsufficientResponseError):
+            features = gpd.GeoDataFrame(geometry=[], crs=4326)
+    if bounds is None:
+        xs = [d["x"] for _, d in graph.nodes(data=True)]
+        ys = [d["y"] for _, d in graph.nodes(data=True)]
+        if not xs:
+            msg = "the file has no <bounds> and no nodes; give bbox=(west, south, east, north)"
+            raise InputError(msg, file=p)
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+        logger.warning("%s has no <bounds>; using the extent of its nodes", p.name)
+    area = _area_from_graph(
+        graph,
+        features,
+        boundary=box(*bounds),
+        groups=groups,
+        kinds=kinds,
+        arterials=arterials,
+        source=str(p),
+    )
+    logger.info(
+        "area_from_xml: %s (%d nodes, %d ways) -> %r in %.1f s",
+        p.name,
+        n_nodes,
+        n_ways,
+        area,
+        time.perf_counter() - t0,
+    )
+    return area
+
+
+def area_from_polygon(
+    polygon: BaseGeometry,
+    *,
+    groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
+    kinds: Iterable[str] | None = None,
+    arterials: bool = False,
+    source: str = "",
+) -> Area:
+    """Download a ward inside a polygon from OpenStreetMap (needs the internet).
+
+    Parameters
+    ----------
+    polygon
+        The ward's outline in EPSG:4326 (longitude, latitude).
+    groups, kinds, arterials
+        As in :func:`area_from_xml`.
+    source
+        A label for messages (default: the polygon's bounds).
+
+    Returns
+    -------
+    Area
+        The ward.
+    """
+    if not isinstance(polygon, BaseGeometry) or polygon.is_empty or polygon.area == 0:
+        msg = "polygon must be a non-empty shapely Polygon in longitude/latitude (EPSG:4326)"
+        raise InputError(msg, value=repr(polygon)[:80])
+    with _OsmnxTags():
+        graph = ox.graph_from_polygon(
+            polygon, network_type="all", simplify=False, retain_all=True, truncate_by_edge=True
+        )
+        try:
+            features = ox.features_from_polygon(polygon, tags=FEATURE_TAGS)
+        except ox._errors.InsufficientResponseError:
+            features = gpd.GeoDataFrame(geometry=[], crs=4326)
+    return _area_from_graph(
+        graph,
+        features,
+        boundary=polygon,
+        groups=groups,
+        kinds=kinds,
+        arterials=arterials,
+        source=source or f"polygon {tuple(round(b, 5) for b in polygon.bounds)}",
+    )
+
+
+def area_from_place(
+    name: str,
+    *,
+    groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
+    kinds: Iterable[str] | None = None,
+    arterials: bool = False,
+) -> Area:
+    """Download a ward by name from OpenStreetMap (needs the internet).
+
+    Parameters
+    ----------
+    name
+        A place Nominatim knows, e.g. ``"Phường Đa Kao, Quận 1, Hồ Chí Minh"``.
+    groups, kinds, arterials
+        As in :func:`area_from_xml`.
+
+    Returns
+    -------
+    Area
+        The ward, its boundary the place's outline.
+    """
+    gdf = ox.geocode_to_gdf(clean_text(name))
+    polygon = shapely.union_all(gdf.geometry.to_numpy())
+    return area_from_polygon(
+        polygon, groups=groups, kinds=kinds, arterials=arterials, source=clean_text(name)
+    )
+
+
+def area_from_file(
+    path: str | os.PathLike[str],
+    *,
+    buildings: str | os.PathLike[str] | None = None,
+    groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
+    kinds: Iterable[str] | None = None,
+    arterials: bool = False,
+) -> Area:
+    """Load routes and buildings a planner drew in QGIS (GeoPackage, GeoJSON, Shapefile).
+
+    A GeoPackage may hold layers ``routes`` (lines), ``buildings`` (polygons),
+    ``poles`` (points) and ``groups`` (polygons). A GeoJSON or Shapefile may mix
+    lines and polygons: lines are routes, polygons buildings. Route lines take
+    their ``name`` and ``highway`` (or ``kind``) columns when present.
+
+    Parameters
+    ----------
+    path
+        The file.
+    buildings
+        A separate file of building polygons, if the routes file has none.
+    groups, kinds, arterials
+        As in :func:`area_from_xml`.
+
+    Returns
+    -------
+    Area
+        The ward; its boundary is the extent of the routes and buildings.
+    """
+    p = Path(path)
+    if not p.exists():
+        msg = "file not found; give a GeoPackage, GeoJSON or Shapefile of routes"
+        raise InputError(msg, file=p)
+    layers = _read_layers(p)
+    lines = layers.get("routes")
+    polys = layers.get("buildings")
+    if buildings is not None:
+        polys = _read_any(Path(buildings)).to_crs(4326)
+    if lines is None or lines.empty:
+        msg = "no route lines found; draw routes as LineStrings (a 'routes' layer in a GeoPackage)"
+        raise InputError(msg, file=p)
+    if groups is None and "groups" in layers:
+        groups = layers["groups"]
+    lines = lines.explode(index_parts=False)
+    lines = lines[lines.geom_type == "LineString"]
+    graph = _graph_from_lines(lines)
+    feats = []
+    if polys is not None and not polys.empty:
+        f = polys[["geometry"]].copy()
+        f["building"] = "yes"
+        if "height" in polys.columns:
+            f["height"] = polys["height"]
+        f.index = pd.MultiIndex.from_arrays(
+            [["way"] * len(f), np.arange(1, len(f) + 1)], names=["element", "id"]
+        )
+        feats.append(f)
+    if "poles" in layers and not layers["poles"].empty:
+        pl = layers["poles"][["geometry"]].copy()
+        pl["power"] = "pole"
+        pl.index = pd.MultiIndex.from_arrays(
+            [["node"] * len(pl), np.arange(1, len(pl) + 1)], names=["element", "id"]
+        )
+        feats.append(pl)
+    features = (
+        gpd.GeoDataFrame(pd.concat(feats), geometry="geometry", crs=4326)
+        if feats
+        else gpd.GeoDataFrame(geometry=[], crs=4326)
+    )
+    everything = [lines.geometry.to_numpy()]
+    if polys is not None:
+        everything.append(polys.geometry.to_numpy())
+    boundary = box(*shapely.total_bounds(np.concatenate(everything)))
+    return _area_from_graph(
+        graph,
+        features,
+        boundary=boundary,
+        groups=groups,
+        kinds=kinds,
+        arterials=arterials,
+        source=str(p),
+    )
+
+
+# --------------------------------------------------------------------------- the core
+class _OsmnxTags:
+    """Ask osmnx to keep the way tags covplan needs, restoring its settings after."""
+
+    def __enter__(self) -> None:
+        self._saved = list(ox.settings.useful_tags_way)
+        ox.settings.useful_tags_way = sorted(set(self._saved) | set(_WAY_TAGS))
+
+    def __exit__(self, *exc: object) -> None:
+        ox.settings.useful_tags_way = self._saved
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return clean_text(value)
+
+
+def _width(value: Any) -> float:
+    text = _first(value).lower().replace(",", ".").replace("m", "").strip()
+    try:
+        w = float(text)
+    except ValueError:
+        return float("nan")
+    return w if 0 < w < 100 else float("nan")
+
+
+def _area_from_graph(
+    graph: nx.MultiDiGraph,
+    features: gpd.GeoDataFrame,
+    *,
+    boundary: BaseGeometry,
+    groups: str | os.PathLike[str] | gpd.GeoDataFrame | None,
+    kinds: Iterable[str] | None,
+    arterials: bool,
+    source: str,
+) -> Area:
+    crs = metric_crs_for(boundary)
+    segments = _segments(graph, boundary)
+    if segments.empty:
+        msg = "no street, alley or path lies inside the area; check the bounds or the file"
+        raise InputError(msg, file=source)
+    routes, segments = routes_from_segments(segments, crs=crs)
+    planned_kinds = set(settings.planned_kinds if kinds is None else kinds)
+    unknown = planned_kinds - {"street", "alley", "lane", "path"}
+    if unknown:
+        msg = "kinds must be among street, alley, lane, path"
+        raise InputError(msg, value=sorted(unknown))
+    routes["planned"] = routes["kind"].isin(planned_kinds) & (arterials | ~routes["arterial"])
+    group_table = (
+        read_groups(groups)
+        if groups is not None
+        else gpd.GeoDataFrame(
+            {"group_id": pd.Series(dtype=object), "name": pd.Series(dtype=object)},
+            geometry=gpd.GeoSeries([], crs=4326),
+        )
+    )
+    routes["group_id"] = assign_groups(routes, group_table, crs=crs)
+    segments["group_id"] = segments["route_id"].map(routes["group_id"])
+    routes = routes[
+        ["route_id", "name", "kind", "highway", "arterial", "group_id", "length_m",
+         "n_segments", "planned", "geometry"]
+    ]  # fmt: skip
+    nodes = _nodes(segments)
+    buildings, poles, cameras = _split_features(features, boundary)
+    return Area(
+        routes=routes,
+        segments=segments,
+        nodes=nodes,
+        buildings=buildings,
+        poles=poles,
+        osm_cameras=cameras,
+        groups=group_table,
+        boundary=boundary,
+        crs=crs,
+        source=source,
+    )
+
+
+def _segments(graph: nx.MultiDiGraph, boundary: BaseGeometry) -> gpd.GeoDataFrame:
+    """Route segments: highway edges only, simplified, undirected, clipped to the boundary."""
+    g = nx.MultiDiGraph(graph)
+    drop = [
+        (u, v, k)
+        for u, v, k, d in g.edges(keys=True, data=True)
+        if _first(d.get("highway")) not in ROUTE_HIGHWAYS
+    ]
+    g.remove_edges_from(drop)
+    g.remove_nodes_from([n for n in list(g.nodes) if g.degree(n) == 0])
+    if g.number_of_edges() == 0:
+        return gpd.GeoDataFrame(geometry=[], crs=4326)
+    g.graph.setdefault("crs", "epsg:4326")
+    g = ox.simplify_graph(g, edge_attrs_differ=["name", "highway", "service"])
+    ug = ox.convert.to_undirected(g)
+    edges = ox.convert.graph_to_gdfs(ug, nodes=False, fill_edge_geometry=True).reset_index()
+    node_xy = {n: (d["x"], d["y"]) for n, d in ug.nodes(data=True)}
+    clip = shapely.intersection(edges.geometry.to_numpy(), boundary)
+    rows = []
+    for (u, v), tags, geom in zip(
+        zip(edges["u"], edges["v"], strict=True),
+        edges.to_dict("records"),
+        clip,
+        strict=True,
+    ):
+        if geom.is_empty:
+            continue
+        parts = [g_ for g_ in getattr(geom, "geoms", [geom]) if g_.geom_type == "LineString"]
+        for part in parts:
+            if part.length == 0:
+                continue
+            a, b = part.coords[0], part.coords[-1]
+            rows.append(
+                {
+                    "u": _end_id(a, u, v, node_xy),
+                    "v": _end_id(b, u, v, node_xy),
+                    "name": _first(tags.get("name")),
+                    "highway": _first(tags.get("highway")),
+                    "service": _first(tags.get("service")),
+                    "width_m": _width(tags.get("width", tags.get("est_width"))),
+                    "osmid": tags.get("osmid"),
+                    "geometry": part,
+                }
+            )
+    seg = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+    if seg.empty:
+        return seg
+    seg["kind"] = [
+        classify(h, n, s)
+        for h, n, s in zip(seg["highway"], seg["name"], seg["service"], strict=True)
+    ]
+    seg["osmid"] = seg["osmid"].map(
+        lambda x: ";".join(map(str, sorted(x))) if isinstance(x, list) else str(x)
+    )
+    # deterministic order: west to east, then south to north
+    start = shapely.get_coordinates(shapely.get_point(seg.geometry.to_numpy(), 0))
+    seg = seg.iloc[np.lexsort((start[:, 1], start[:, 0]))].reset_index(drop=True)
+    seg.index.name = "segment_id"
+    seg.insert(0, "segment_id", seg.index.to_numpy())
+    return seg
+
+
+def _end_id(xy: tuple[float, ...], u: int, v: int, node_xy: dict[int, tuple[float, float]]) -> int:
+    """The node id at a clipped segment's end: u or v, or a stable negative id for a cut point."""
+    for n in (u, v):
+        nx_, ny_ = node_xy[n]
+        if abs(nx_ - xy[0]) < 1e-9 and abs(ny_ - xy[1]) < 1e-9:
+            return int(n)
+    # a point where the boundary cuts the segment: a negative id from its coordinates
+    # (micro-degrees), stable across runs and distinct from every OSM node id
+    return -(round((xy[0] + 180) * 1e6) * 10**9 + round((xy[1] + 90) * 1e6))
+
+
+def _nodes(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    ends = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "node_id": segments["u"].to_numpy(),
+                    "route_id": segments["route_id"].to_numpy(),
+                    "segment_id": segments["segment_id"].to_numpy(),
+                    "geometry": shapely.get_point(segments.geometry.to_numpy(), 0),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "node_id": segments["v"].to_numpy(),
+                    "route_id": segments["route_id"].to_numpy(),
+                    "segment_id": segments["segment_id"].to_numpy(),
+                    "geometry": shapely.get_point(segments.geometry.to_numpy(), -1),
+                }
+            ),
+        ]
+    )
+    grouped = ends.groupby("node_id", sort=True)
+    out = pd.DataFrame(
+        {
+            "node_id": grouped.size().index.to_numpy(),
+            "degree": grouped.size().to_numpy(),  # a loop counts twice, as in graph theory
+            "n_routes": grouped["route_id"].nunique().to_numpy(),
+            "route_ids": grouped["route_id"].agg(lambda s: ";".join(sorted(set(s)))).to_numpy(),
+            "cut": grouped.size().index.to_numpy() < 0,
+        }
+    )
+    geoms = grouped["geometry"].first().to_numpy()
+    nodes = gpd.GeoDataFrame(out, geometry=list(geoms), crs=4326)
+    return nodes.set_index("node_id", drop=False)
+
+
+def _split_features(
+    features: gpd.GeoDataFrame, boundary: BaseGeometry
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Split osmnx features into buildings, poles and cameras inside the boundary."""
+    f = features[shapely.intersects(features.geometry.to_numpy(), boundary)].copy()
+    f.index = pd.Index([f"{el}/{i}" for el, i in f.index], name="osm_key")
+    for name in ("building", "height", "building:levels", "power", "highway", "man_made"):
+        if name not in f.columns:
+            f[name] = None
+    gtype = f.geom_type
+    b = f[gtype.isin(["Polygon", "MultiPolygon"]) & f["building"].notna()]
+    buildings = gpd.GeoDataFrame(
+        {
+            "building_id": b.index.to_numpy(dtype=object),
+            "height_m": _number(b["height"]),
+            "levels": _number(b["building:levels"]),
+        },
+        geometry=b.geometry.to_numpy(),
+        crs=4326,
+    ).set_index("building_id", drop=False)
+    pt = f[gtype == "Point"]
+    pl = pt[(pt["power"] == "pole") | (pt["highway"] == "street_lamp")]
+    poles = gpd.GeoDataFrame(
+        {
+            "pole_id": pl.index.to_numpy(dtype=object),
+            "kind": np.where(pl["power"] == "pole", "power_pole", "street_lamp").astype(object),
+        },
+        geometry=pl.geometry.to_numpy(),
+        crs=4326,
+    ).set_index("pole_id", drop=False)
+    cm = pt[pt["man_made"] == "surveillance"]
+    tags = [
+        {
+            k: clean_text(v)
+            for k, v in row.items()
+            if k != "geometry"
+            and k not in _NOT_TAGS
+            and isinstance(v, str | int | float)
+            and v == v  # NaN is not a tag
+        }
+        for row in cm.to_dict("records")
+    ]
+    cam: dict[str, list[Any]] = {
+        "camera_id": [f"osm-{i.replace('/', '-')}" for i in cm.index],
+        "osm_id": [int(i.split("/")[1]) for i in cm.index],
+        "tags": tags,
+    }
+    for t in CAMERA_TAGS:
+        cam[t] = [d.get(t) for d in tags]
+    cameras = gpd.GeoDataFrame(cam, geometry=cm.geometry.to_numpy(), crs=4326)
+    return buildings, poles, cameras.set_index("camera_id", drop=False)
+
+
+def _number(values: pd.Series) -> np.ndarray:
+    """Numbers from OSM tag text such as ``"12"``, ``"12 m"``, ``"3,5"`` (NaN otherwise)."""
+    text = values.map(_first).str.lower().str.replace(",", ".").str.rstrip("m ").str.strip()
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+
+
+# --------------------------------------------------------------------------- planner files
+def _read_any(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
+    try:
+        gdf = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
+    except Exception as err:  # pyogrio raises several types for unreadable files
+        msg = (
+            f"cannot read it as GIS data ({type(err).__name__}: {err}); "
+            "save it as GeoPackage or GeoJSON"
+        )
+        raise InputError(msg, file=path) from None
+    if gdf.crs is None:
+        msg = "the layer has no CRS; set it in QGIS (Layer → Set CRS) and save again"
+        raise InputError(msg, file=path, column=layer)
+    return gdf.to_crs(4326)
+
+
+def _read_layers(path: Path) -> dict[str, gpd.GeoDataFrame]:
+    import pyogrio
+
+    try:
+        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as err:
+        msg = f"cannot read it as GIS data ({err}); save it as GeoPackage or GeoJSON"
+        raise InputError(msg, file=path) from None
+    if {"routes", "buildings"} & set(names):
+        return {
+            n: _read_any(path, n) for n in names if n in ("routes", "buildings", "poles", "groups")
+        }
+    gdf = _read_any(path, names[0] if len(names) > 1 else None)
+    kinds = gdf.geom_type
+    return {
+        "routes": gdf[kinds.isin(["LineString", "MultiLineString"])],
+        "buildings": gdf[kinds.isin(["Polygon", "MultiPolygon"])],
+        "poles": gdf[kinds == "Point"],
+    }
+
+
+def _graph_from_lines(lines: gpd.GeoDataFrame) -> nx.MultiDiGraph:
+    """A graph whose nodes are line ends (and shared vertices), for drawn routes."""
+    g = nx.MultiDiGraph(crs="epsg:4326")
+    ids: dict[tuple[float, float], int] = {}
+
+    def node(xy: tuple[float, float]) -> int:
+        key = (round(xy[0], 7), round(xy[1], 7))
+        if key not in ids:
+            ids[key] = len(ids) + 1
+            g.add_node(ids[key], x=key[0], y=key[1])
+        return ids[key]
+
+    cols = lines.columns
+    for osmid, row in enumerate(lines.itertuples(index=False), start=1):
+        geom = row.geometry
+        coords = list(geom.coords)
+        name = clean_text(getattr(row, "name", "")) if "name" in cols else ""
+        hw = clean_text(getattr(row, "highway", "")) if "highway" in cols else ""
+        if not hw:
+            kind = clean_text(getattr(row, "kind", "")) if "kind" in cols else ""
+            hw = {
+                "street": "residential",
+                "alley": "service",
+                "lane": "service",
+                "path": "footway",
+            }.get(kind, "service")
+        for a, b in itertools.pairwise(coords):
+            ua, ub = node(a[:2]), node(b[:2])
+            if ua != ub:
+                g.add_edge(ua, ub, name=name, highway=hw, osmid=osmid)
+    return g

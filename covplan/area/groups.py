@@ -1,0 +1,124 @@
+"""Residential groups (tổ dân phố): read their polygons, give each route its group."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from covplan._errors import InputError
+from covplan._text import clean_text
+
+__all__ = ["assign_groups", "read_groups"]
+
+_ID_COLUMNS = ("group_id", "ma_to", "mã tổ", "id", "to_dan_pho", "tổ dân phố")
+_NAME_COLUMNS = ("name", "ten", "tên", "group_name", "ten_to", "tên tổ")
+
+
+def read_groups(source: str | os.PathLike[str] | gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Read residential-group polygons.
+
+    Parameters
+    ----------
+    source
+        A GeoJSON, GeoPackage or Shapefile of polygons, or a GeoDataFrame, with a
+        ``group_id`` column (or ``id``) and a ``name`` column (or ``tên``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``group_id``, ``name``, Polygon geometry in EPSG:4326, index ``group_id``.
+
+    Raises
+    ------
+    InputError
+        On a missing file, no CRS, non-polygon rows or duplicate ids.
+    """
+    where = "groups" if isinstance(source, gpd.GeoDataFrame) else str(source)
+    if isinstance(source, gpd.GeoDataFrame):
+        gdf = source.copy()
+    else:
+        path = Path(source)
+        if not path.exists():
+            msg = "residential-group file not found; give a GeoJSON or GeoPackage of polygons"
+            raise InputError(msg, file=path)
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as err:
+            msg = f"cannot read it as GIS data ({err}); save it as GeoJSON or GeoPackage"
+            raise InputError(msg, file=path) from None
+    if gdf.crs is None:
+        msg = "the groups layer has no CRS; set it (EPSG:4326) and save again"
+        raise InputError(msg, file=where)
+    gdf = gdf.to_crs(4326)
+    lower = {str(c).casefold(): c for c in gdf.columns}
+    id_col = next((lower[c] for c in _ID_COLUMNS if c in lower), None)
+    name_col = next((lower[c] for c in _NAME_COLUMNS if c in lower), None)
+    ids = (
+        gdf[id_col].map(clean_text)
+        if id_col is not None
+        else pd.Series([f"group-{i}" for i in range(1, len(gdf) + 1)], index=gdf.index)
+    )
+    names = gdf[name_col].map(clean_text) if name_col is not None else ids
+    bad = ~gdf.geom_type.isin(["Polygon", "MultiPolygon"])
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        msg = "residential groups must be polygons; redraw this feature as a polygon"
+        raise InputError(
+            msg, file=where, row=row, column="geometry", value=gdf.geom_type[bad].iloc[0]
+        )
+    dup = ids.duplicated()
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
+        msg = "duplicate group id; give each residential group its own id"
+        raise InputError(msg, file=where, row=row, column=str(id_col), value=ids[dup].iloc[0])
+    out = gpd.GeoDataFrame(
+        {"group_id": ids.to_numpy(), "name": names.to_numpy()},
+        geometry=gdf.geometry.to_numpy(),
+        crs=4326,
+    )
+    return out.set_index("group_id", drop=False)
+
+
+def assign_groups(
+    lines: gpd.GeoDataFrame, groups: gpd.GeoDataFrame, *, crs: pyproj.CRS | int | str
+) -> pd.Series:
+    """Give each line the residential group it mostly lies in.
+
+    Parameters
+    ----------
+    lines
+        Routes (or any lines) in EPSG:4326.
+    groups
+        Residential groups from :func:`read_groups`.
+    crs
+        The metric CRS lengths are measured in.
+
+    Returns
+    -------
+    pandas.Series
+        ``group_id`` per line (None where a line lies in no group), aligned to
+        ``lines.index``, named ``group_id``.
+    """
+    out = pd.Series([None] * len(lines), index=lines.index, dtype=object, name="group_id")
+    if groups.empty or lines.empty:
+        return out
+    lm = lines.geometry.to_crs(crs).to_numpy()
+    gm = groups.geometry.to_crs(crs).to_numpy()
+    tree = shapely.STRtree(gm)
+    li, gi = tree.query(lm, predicate="intersects")
+    if len(li) == 0:
+        return out
+    inside = shapely.length(shapely.intersection(lm[li], gm[gi]))
+    pairs = pd.DataFrame({"line": li, "group": gi, "len": inside})
+    pairs = pairs[pairs["len"] > 0].sort_values(
+        ["line", "len", "group"], ascending=[True, False, True]
+    )
+    best = pairs.drop_duplicates("line")
+    out.iloc[best["line"].to_numpy()] = groups["group_id"].to_numpy()[best["group"].to_numpy()]
+    return out
