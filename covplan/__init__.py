@@ -27,8 +27,12 @@ from covplan.area import (
     area_from_xml,
 )
 # -- datasets (issue 2) --
+from covplan import datasets
 # -- camera.spec, geometry (issue 3) --
+from covplan.camera.spec import CameraSpec, load_catalogue
+from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses
 # -- survey (issue 4) --
+from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
 # -- optimise (issue 5) --
 # -- export (issue 6) --
 # -- camera capture, quality, verify (issue 7) --
@@ -41,12 +45,23 @@ __all__ = [
     "area_from_place",
     "area_from_polygon",
     "area_from_xml",
+    "datasets",
     "CRSError",
+    "CameraSpec",
     "CaptureError",
     "CovplanError",
     "InfeasibleCoverError",
     "InputError",
     "SolverError",
+    "Survey",
+    "candidate_sites",
+    "coverage_matrix",
+    "load_catalogue",
+    "sample_targets",
+    "site_poses",
     "__version__",
+    "read_survey",
     "settings",
+    "survey_from_osm_cameras",
+    "write_survey",
 ]

@@ -212,7 +212,7 @@ def routes_from_segments(
             rows = part.loc[idxs]
             if str(gkey).startswith("n:"):
                 name = _preferred_name(rows)
-                rid = slugify(name) or f"route-{geohash(west_lat, west_lon)}"
+                rid = slugify(str(gkey)[2:]) or f"route-{geohash(west_lat, west_lon)}"
                 if n > 1:
                     rid = f"{rid}-{n}"
                 kind = _dominant(rows, "kind")
