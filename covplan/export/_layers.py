@@ -1,0 +1,264 @@
+"""Geometry shared by the exports: view cones, coverage per segment, places on routes."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from covplan import settings
+from covplan._errors import CRSError
+
+logger = logging.getLogger(__name__)
+
+#: Display range limits of a view cone (metres): an IP camera at night sees little past 60 m.
+MIN_RANGE_M = 3.0
+MAX_RANGE_M = 60.0
+
+
+def metric_crs(gdf: gpd.GeoDataFrame, crs: Any = None) -> CRS:
+    """Return ``crs`` as a projected CRS, or the local UTM zone of ``gdf``."""
+    if crs is not None:
+        out = CRS.from_user_input(crs)
+        if not out.is_projected:
+            msg = f"CRS {out.to_string()} is in degrees; give a projected CRS in metres"
+            raise CRSError(msg)
+        return out
+    if gdf.crs is None:
+        msg = "GeoDataFrame has no CRS; set one (covplan stores EPSG:4326)"
+        raise CRSError(msg)
+    if CRS.from_user_input(gdf.crs).is_projected:
+        return CRS.from_user_input(gdf.crs)
+    if len(gdf) == 0 or gdf.geometry.is_empty.all():
+        return CRS.from_epsg(settings.utm_epsg)
+    return CRS.from_user_input(gdf.estimate_utm_crs())
+
+
+def to_4326(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``gdf`` in EPSG:4326, raising when it has no CRS."""
+    if gdf.crs is None:
+        msg = "GeoDataFrame has no CRS; set one (covplan stores EPSG:4326)"
+        raise CRSError(msg)
+    return gdf.to_crs(4326)
+
+
+def empty_gdf(columns: list[str], crs: Any = 4326) -> gpd.GeoDataFrame:
+    """Return an empty GeoDataFrame with ``columns`` and a geometry column."""
+    return gpd.GeoDataFrame(
+        {c: pd.Series(dtype=object) for c in columns if c != "geometry"},
+        geometry=gpd.GeoSeries([], crs=crs),
+        crs=crs,
+    )
+
+
+def range_for_level(resolution_px: Any, hfov_deg: Any, level: str = "observe") -> np.ndarray:
+    """Distance at which the pixel density falls to the DORI threshold of ``level``.
+
+    ``px/m = resolution_px / (2 d tan(hfov/2))``, solved for ``d`` and clipped to the
+    display range.
+    """
+    res = np.asarray(resolution_px, dtype=float)
+    hfov = np.radians(np.clip(np.asarray(hfov_deg, dtype=float), 1.0, 179.0))
+    threshold = settings.dori_px_per_m[level]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = res / (2.0 * np.tan(hfov / 2.0) * threshold)
+    d = np.where(np.isfinite(d), d, 15.0)
+    return np.clip(d, MIN_RANGE_M, MAX_RANGE_M)
+
+
+def cone_polygon(
+    x: float, y: float, heading_deg: float, hfov_deg: float, range_m: float, n_arc: int = 16
+) -> shapely.Polygon:
+    """A view sector in metric coordinates (heading clockwise from north)."""
+    hfov = min(max(float(hfov_deg), 1.0), 359.0)
+    angles = np.linspace(heading_deg - hfov / 2.0, heading_deg + hfov / 2.0, n_arc + 1)
+    rad = np.radians(angles)
+    xs = x + range_m * np.sin(rad)
+    ys = y + range_m * np.cos(rad)
+    ring = [(x, y), *zip(xs.tolist(), ys.tolist(), strict=True), (x, y)]
+    return shapely.Polygon(ring)
+
+
+def view_cones(
+    cameras: gpd.GeoDataFrame,
+    *,
+    crs: Any = None,
+    level: str = "observe",
+    keep: tuple[str, ...] = ("number", "source", "role", "heading_deg", "hfov_deg", "range_m"),
+) -> gpd.GeoDataFrame:
+    """View cones (sectors, without occlusion) of cameras with a known heading.
+
+    Parameters
+    ----------
+    cameras
+        Points with ``heading_deg``, ``hfov_deg`` and either ``range_m`` or ``resolution_px``.
+    crs
+        Metric CRS to draw in; the local UTM zone by default.
+    level
+        DORI level whose range the cone shows when ``range_m`` is not given.
+    keep
+        Columns copied onto the cones when present.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One polygon per camera with a finite heading, in EPSG:4326, index kept.
+    """
+    cols = [c for c in keep if c in cameras.columns]
+    if len(cameras) == 0:
+        return empty_gdf([*cols, "range_m"])
+    mcrs = metric_crs(cameras, crs)
+    m = cameras.to_crs(mcrs)
+    heading = pd.to_numeric(m.get("heading_deg"), errors="coerce").to_numpy(dtype=float)
+    hfov = pd.to_numeric(m.get("hfov_deg", pd.Series(90.0, index=m.index)), errors="coerce")
+    hfov_arr = hfov.fillna(90.0).to_numpy(dtype=float)
+    if "range_m" in m.columns:
+        rng = pd.to_numeric(m["range_m"], errors="coerce").to_numpy(dtype=float)
+    else:
+        rng = np.full(len(m), np.nan)
+    res = pd.to_numeric(m.get("resolution_px", pd.Series(np.nan, index=m.index)), errors="coerce")
+    fill = range_for_level(res.fillna(1920.0).to_numpy(dtype=float), hfov_arr, level)
+    rng = np.where(np.isfinite(rng), rng, fill)
+    ok = np.isfinite(heading) & ~m.geometry.is_empty.to_numpy() & m.geometry.notna().to_numpy()
+    geoms = []
+    for x, y, h, f, r in zip(
+        m.geometry.x[ok], m.geometry.y[ok], heading[ok], hfov_arr[ok], rng[ok], strict=True
+    ):
+        geoms.append(cone_polygon(x, y, h, f, r))
+    out = gpd.GeoDataFrame(
+        m.loc[ok, cols].copy(), geometry=gpd.GeoSeries(geoms, index=m.index[ok], crs=mcrs)
+    )
+    out["range_m"] = np.round(rng[ok], 1)
+    return out.to_crs(4326)
+
+
+def coverage_class(coverage: pd.Series) -> pd.Series:
+    """Classify a coverage fraction: covered (≥ 99.9 %), partial, uncovered, not_planned (NaN)."""
+    cls = np.select(
+        [coverage.isna(), coverage >= 0.999, coverage > 0.0],
+        ["not_planned", "covered", "partial"],
+        default="uncovered",
+    )
+    return pd.Series(cls, index=coverage.index, name="coverage_class")
+
+
+def target_seen(targets: pd.DataFrame) -> pd.Series:
+    """Whether each target is seen as often as it needs (``cover_count >= k_required``)."""
+    if "seen" in targets.columns:
+        return targets["seen"].astype(bool)
+    k = targets["k_required"] if "k_required" in targets.columns else 1
+    return (targets["cover_count"] >= k).rename("seen")
+
+
+def segment_coverage(
+    segments: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, *, crs: Any = None
+) -> gpd.GeoDataFrame:
+    """Coverage of each segment: the share of its route's targets nearest to it that are seen.
+
+    Parameters
+    ----------
+    segments
+        Route segments (``route_id``, LineString).
+    targets
+        Targets with ``route_id`` and either ``seen`` or ``cover_count`` (and ``k_required``).
+    crs
+        Metric CRS; the local UTM zone by default.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``segments`` with ``n_targets``, ``n_seen``, ``coverage`` (0–1, NaN when the segment
+        has no targets: not planned) and ``coverage_class``; index kept, EPSG:4326.
+    """
+    out = segments.copy()
+    n_targets = np.zeros(len(out), dtype=int)
+    n_seen = np.zeros(len(out), dtype=int)
+    if len(out) and len(targets):
+        mcrs = metric_crs(segments, crs)
+        seg_m = segments.to_crs(mcrs)
+        tgt_m = targets.to_crs(mcrs)
+        seen = target_seen(targets).to_numpy()
+        seg_route = seg_m["route_id"].astype(str).to_numpy()
+        tgt_route = tgt_m["route_id"].astype(str).to_numpy()
+        for route_id in np.unique(tgt_route):
+            s_idx = np.flatnonzero(seg_route == route_id)
+            t_idx = np.flatnonzero(tgt_route == route_id)
+            if len(s_idx) == 0:
+                s_idx = np.arange(len(seg_m))  # the route lost its segments: nearest of all
+            tree = shapely.STRtree(seg_m.geometry.to_numpy()[s_idx])
+            nearest = tree.nearest(tgt_m.geometry.to_numpy()[t_idx])
+            seg_pos = s_idx[nearest]
+            np.add.at(n_targets, seg_pos, 1)
+            np.add.at(n_seen, seg_pos, seen[t_idx].astype(int))
+    out["n_targets"] = n_targets
+    out["n_seen"] = n_seen
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = np.where(n_targets > 0, n_seen / np.maximum(n_targets, 1), np.nan)
+    out["coverage"] = np.round(cov, 4)
+    out["coverage_class"] = coverage_class(out["coverage"])
+    return to_4326(out)
+
+
+def route_coverage(targets: pd.DataFrame, by: str = "route_id") -> pd.DataFrame:
+    """Share of targets seen per route (or per ``by`` column): n_targets, n_seen, coverage."""
+    seen = target_seen(targets)
+    df = pd.DataFrame({by: targets[by].astype(object), "seen": seen.to_numpy()})
+    df[by] = df[by].where(df[by].notna(), None)
+    g = df.groupby(by, dropna=False)["seen"].agg(["count", "sum"])
+    g.columns = pd.Index(["n_targets", "n_seen"])
+    g["coverage"] = g["n_seen"] / g["n_targets"]
+    return g
+
+
+def place_on_routes(
+    points: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame,
+    *,
+    route_ids: pd.Series | None = None,
+    crs: Any = None,
+) -> pd.DataFrame:
+    """For each point: its route (given, or the nearest) and the distance along it from its start.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``route_id``, ``along_m`` (NaN when no route), ``distance_m`` (point to route), index kept.
+    """
+    out = pd.DataFrame(index=points.index, columns=["route_id", "along_m", "distance_m"])
+    out["along_m"] = np.nan
+    out["distance_m"] = np.nan
+    if len(points) == 0 or routes is None or len(routes) == 0:
+        return out
+    mcrs = metric_crs(points, crs)
+    pts = points.to_crs(mcrs).geometry.to_numpy()
+    r = routes.to_crs(mcrs)
+    r_ids = (
+        r["route_id"] if "route_id" in r.columns else pd.Series(r.index, index=r.index)
+    ).astype(str)
+    r_geoms = r.geometry.to_numpy()
+    by_id = dict(zip(r_ids.to_numpy(), range(len(r)), strict=True))
+    tree = shapely.STRtree(r_geoms)
+    nearest = tree.nearest(pts)
+    for i, p in enumerate(pts):
+        rid = None
+        if route_ids is not None:
+            given = route_ids.iloc[i]
+            if isinstance(given, str) and given in by_id:
+                rid = given
+        j = by_id[rid] if rid is not None else int(nearest[i])
+        line = r_geoms[j]
+        out.iloc[i, 0] = r_ids.iloc[j]
+        try:
+            out.iloc[i, 1] = float(shapely.line_locate_point(shapely.line_merge(line), p))
+        except shapely.errors.GEOSException:  # pragma: no cover - odd geometry
+            out.iloc[i, 1] = math.nan
+        out.iloc[i, 2] = float(shapely.distance(line, p))
+    out["along_m"] = out["along_m"].astype(float)
+    out["distance_m"] = out["distance_m"].astype(float)
+    return out

@@ -1,0 +1,443 @@
+"""Words a planner reads: column headers, map labels and summary text in Vietnamese or English.
+
+Every string is NFC-normalised Vietnamese with its diacritics (text typed on different
+keyboards compares unequal otherwise). Compass words name a heading the way an
+installer says it: ``compass_word(45, lang="vi")`` is ``"Đông Bắc"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+from collections.abc import Iterable
+from typing import Literal
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "LANGS",
+    "compass_word",
+    "header",
+    "headers",
+    "label",
+    "translate_value",
+]
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[str, ...] = ("vi", "en")
+
+
+def _nfc(table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    return {
+        key: {"vi": unicodedata.normalize("NFC", vi), "en": unicodedata.normalize("NFC", en)}
+        for key, (vi, en) in table.items()
+    }
+
+
+#: Column headers of the lists (install, re-aim, layers), keyed by the internal column name.
+HEADERS: dict[str, dict[str, str]] = _nfc(
+    {
+        "no": ("STT", "No."),
+        "code": ("Mã camera", "Camera code"),
+        "site_id": ("Mã vị trí", "Site id"),
+        "site_kind": ("Loại vị trí", "Site kind"),
+        "lat": ("Vĩ độ", "Latitude"),
+        "lon": ("Kinh độ", "Longitude"),
+        "route_id": ("Mã tuyến", "Route id"),
+        "route_name": ("Tuyến", "Route"),
+        "location": ("Vị trí trên tuyến", "Place on the route"),
+        "group_id": ("Mã tổ", "Group id"),
+        "group_name": ("Tổ dân phố", "Residential group"),
+        "mount_height_m": ("Độ cao lắp (m)", "Mounting height (m)"),
+        "heading_deg": ("Hướng quay (độ)", "Heading (°)"),
+        "compass": ("Hướng quay", "Direction"),
+        "spec_id": ("Mã loại camera", "Camera spec id"),
+        "spec_name": ("Loại camera", "Camera model"),
+        "price_vnd": ("Đơn giá (VNĐ)", "Price (VND)"),
+        "phase": ("Giai đoạn", "Phase"),
+        "range_m": ("Tầm nhìn (m)", "Range (m)"),
+        "camera_id": ("Mã camera khảo sát", "Surveyed camera id"),
+        "owner_id": ("Mã chủ camera (bí danh)", "Owner (pseudonym)"),
+        "owner_kind": ("Loại chủ", "Owner kind"),
+        "address": ("Địa chỉ", "Address"),
+        "heading_now_deg": ("Hướng hiện tại (độ)", "Current heading (°)"),
+        "compass_now": ("Hướng hiện tại", "Current direction"),
+        "heading_new_deg": ("Hướng mới (độ)", "New heading (°)"),
+        "compass_new": ("Hướng mới", "New direction"),
+        "turn_deg": ("Xoay thêm (độ, + theo chiều kim đồng hồ)", "Turn (°, + clockwise)"),
+        "retention_days": ("Số ngày lưu hình", "Retention (days)"),
+        "status": ("Trạng thái", "Status"),
+        "name": ("Họ tên", "Name"),
+        "role": ("Vai trò", "Role"),
+        "phone": ("Số điện thoại", "Phone"),
+        "contact_address": ("Địa chỉ liên hệ", "Contact address"),
+        "segment_id": ("Mã đoạn", "Segment id"),
+        "kind": ("Loại", "Kind"),
+        "length_m": ("Chiều dài (m)", "Length (m)"),
+        "n_targets": ("Số điểm kiểm tra", "Check points"),
+        "n_seen": ("Số điểm được quan sát", "Points seen"),
+        "coverage": ("Tỉ lệ quan sát", "Coverage"),
+        "coverage_class": ("Mức quan sát", "Coverage class"),
+        "target_id": ("Mã điểm", "Point id"),
+        "k_required": ("Số camera cần", "Cameras needed"),
+        "cover_count": ("Số camera thấy", "Cameras seeing it"),
+        "level": ("Mức DORI", "DORI level"),
+        "source": ("Nguồn", "Source"),
+        "number": ("Số hiệu", "Number"),
+        "hfov_deg": ("Góc nhìn ngang (độ)", "Horizontal FOV (°)"),
+        "cost_vnd": ("Chi phí (VNĐ)", "Cost (VND)"),
+    }
+)
+
+#: Map labels, summary text and other phrases.
+LABELS: dict[str, dict[str, str]] = _nfc(
+    {
+        "ward_map": ("Bản đồ camera an ninh toàn phường", "Ward security-camera map"),
+        "route_map": ("Sơ đồ tuyến", "Route map"),
+        "group_map": ("Sơ đồ tổ dân phố", "Residential group map"),
+        "route_atlas": ("Sơ đồ tuyến", "Route atlas"),
+        "ward_routes": ("Các tuyến của phường", "Routes of the ward"),
+        "buildings": ("Nhà", "Buildings"),
+        "route": ("Tuyến", "Route"),
+        "routes": ("Tuyến", "Routes"),
+        "other_routes": ("Tuyến khác", "Other routes"),
+        "covered": ("Được quan sát đủ", "Fully seen"),
+        "partial": ("Quan sát một phần", "Partly seen"),
+        "uncovered": ("Chưa được quan sát", "Not seen"),
+        "not_planned": ("Không nằm trong kế hoạch", "Not planned"),
+        "new_camera": ("Camera lắp mới", "New camera"),
+        "reaim_camera": ("Camera cần xoay hướng", "Camera to re-aim"),
+        "keep_camera": ("Camera giữ nguyên", "Camera kept as is"),
+        "unused_camera": ("Camera hiện có (không dùng)", "Existing camera (not used)"),
+        "unseen_target": ("Điểm chưa thấy", "Point not seen"),
+        "view_cone": ("Vùng nhìn", "View cone"),
+        "north": ("B", "N"),
+        "scale": ("Tỉ lệ", "Scale"),
+        "synthetic": ("Dữ liệu mô phỏng (phường giả lập)", "Synthetic data (demo ward)"),
+        "osm_credit": ("© Những người đóng góp OpenStreetMap", "© OpenStreetMap contributors"),
+        "coverage": ("Tỉ lệ quan sát", "Coverage"),
+        "group": ("Tổ dân phố", "Residential group"),
+        "no_group": ("Chưa thuộc tổ", "No group"),
+        "length": ("Chiều dài", "Length"),
+        "cameras_on_page": ("Camera trên trang", "Cameras on this page"),
+        "page": ("Trang", "Page"),
+        "summary_title": ("Kết quả lập kế hoạch camera", "Camera plan summary"),
+        "new_cameras": ("Camera lắp mới", "New cameras"),
+        "reaimed_cameras": ("Camera cần xoay hướng", "Cameras to re-aim"),
+        "kept_cameras": ("Camera giữ nguyên", "Cameras kept as they are"),
+        "cost_vnd": ("Chi phí (VNĐ)", "Cost (VND)"),
+        "coverage_overall": ("Tỉ lệ quan sát chung", "Overall coverage"),
+        "coverage_by_group": ("Tỉ lệ quan sát theo tổ", "Coverage by group"),
+        "bound": ("Cận dưới của bộ giải", "Solver bound"),
+        "gap": ("Khoảng cách tối ưu (gap)", "Optimality gap"),
+        "greedy_cameras": ("Số camera theo thuật toán tham lam", "Cameras in the greedy plan"),
+        "seconds": ("Thời gian từng bước (giây)", "Seconds per stage"),
+        "outputs": ("Các tệp kết quả", "Output files"),
+        "unseen_targets": ("Điểm chưa được quan sát", "Points left unseen"),
+        "phase": ("Giai đoạn", "Phase"),
+        "install_sheet": ("Danh sách lắp mới", "Install list"),
+        "reaim_sheet": ("Danh sách xoay hướng", "Re-aim list"),
+        "new_cameras_layer": ("Camera lắp mới", "New cameras"),
+        "existing_cameras_layer": ("Camera hiện có", "Existing cameras"),
+        "view_cones_layer": ("Vùng nhìn", "View cones"),
+        "routes_layer": ("Tuyến (mức quan sát)", "Routes (coverage)"),
+        "unseen_layer": ("Điểm chưa được quan sát", "Points left unseen"),
+        "from_start": ("cách đầu tuyến {m} m", "{m} m from the route's start"),
+        "heading": ("Hướng", "Heading"),
+        "spec": ("Loại camera", "Camera model"),
+        "price": ("Đơn giá", "Price"),
+        "mount_height": ("Độ cao lắp", "Mounting height"),
+        "address": ("Địa chỉ", "Address"),
+        "owner": ("Chủ camera (bí danh)", "Owner (pseudonym)"),
+        "turn_from": ("Xoay từ", "Turn from"),
+        "to": ("sang", "to"),
+        "retention": ("Lưu hình", "Retention"),
+        "days": ("ngày", "days"),
+        "tiles_offline": (
+            "Không tải được thư viện bản đồ (máy không có mạng): đây là ảnh bản đồ tĩnh.",
+            "The web-map library could not load (offline): this is the static map.",
+        ),
+    }
+)
+
+#: Values shown in cells and legends (site kinds, route kinds, roles, statuses, levels).
+VALUES: dict[str, dict[str, str]] = _nfc(
+    {
+        # site kinds
+        "pole": ("cột điện", "pole"),
+        "power_pole": ("cột điện", "power pole"),
+        "street_lamp": ("cột đèn", "street lamp"),
+        "alley_end": ("đầu/cuối kiệt", "alley end"),
+        "intersection": ("ngã ba, ngã tư", "intersection"),
+        "edge": ("mép đường", "roadside"),
+        "wall": ("tường nhà", "house wall"),
+        # route kinds
+        "street": ("đường", "street"),
+        "alley": ("kiệt/hẻm", "alley"),
+        "lane": ("ngõ", "lane"),
+        "path": ("lối đi", "path"),
+        # pose sources / roles
+        "new": ("lắp mới", "new"),
+        "reaim": ("xoay hướng", "re-aim"),
+        "keep": ("giữ nguyên", "keep"),
+        "unused": ("không dùng", "not used"),
+        # owner kinds
+        "household": ("hộ gia đình", "household"),
+        "business": ("cơ sở kinh doanh", "business"),
+        "agency": ("cơ quan", "agency"),
+        "school": ("trường học", "school"),
+        "public": ("công cộng", "public"),
+        # statuses
+        "surveyed": ("đã khảo sát", "surveyed"),
+        "contacted": ("đã liên hệ", "contacted"),
+        "agreed": ("đã đồng ý", "agreed"),
+        "adjusted": ("đã điều chỉnh", "adjusted"),
+        "verified": ("đã kiểm tra hình", "verified"),
+        "declined": ("từ chối", "declined"),
+        # coverage classes
+        "covered": ("đủ", "covered"),
+        "partial": ("một phần", "partial"),
+        "uncovered": ("chưa thấy", "not seen"),
+        "not_planned": ("ngoài kế hoạch", "not planned"),
+        # DORI levels
+        "detect": ("phát hiện", "detect"),
+        "observe": ("quan sát", "observe"),
+        "recognise": ("nhận biết", "recognise"),
+        "identify": ("nhận dạng", "identify"),
+        # target kinds
+        "along": ("dọc tuyến", "along the route"),
+        "end": ("đầu/cuối kiệt", "alley end"),
+    }
+)
+
+_COMPASS_16 = {
+    "en": [
+        "N",
+        "NNE",
+        "NE",
+        "ENE",
+        "E",
+        "ESE",
+        "SE",
+        "SSE",
+        "S",
+        "SSW",
+        "SW",
+        "WSW",
+        "W",
+        "WNW",
+        "NW",
+        "NNW",
+    ],
+    "en_long": [
+        "north",
+        "north-northeast",
+        "northeast",
+        "east-northeast",
+        "east",
+        "east-southeast",
+        "southeast",
+        "south-southeast",
+        "south",
+        "south-southwest",
+        "southwest",
+        "west-southwest",
+        "west",
+        "west-northwest",
+        "northwest",
+        "north-northwest",
+    ],
+    "vi": [
+        "Bắc",
+        "Bắc Đông Bắc",
+        "Đông Bắc",
+        "Đông Đông Bắc",
+        "Đông",
+        "Đông Đông Nam",
+        "Đông Nam",
+        "Nam Đông Nam",
+        "Nam",
+        "Nam Tây Nam",
+        "Tây Nam",
+        "Tây Tây Nam",
+        "Tây",
+        "Tây Tây Bắc",
+        "Tây Bắc",
+        "Bắc Tây Bắc",
+    ],
+    "vi_short": [
+        "B",
+        "BĐB",
+        "ĐB",
+        "ĐĐB",
+        "Đ",
+        "ĐĐN",
+        "ĐN",
+        "NĐN",
+        "N",
+        "NTN",
+        "TN",
+        "TTN",
+        "T",
+        "TTB",
+        "TB",
+        "BTB",
+    ],
+}
+_COMPASS_16 = {k: [unicodedata.normalize("NFC", w) for w in v] for k, v in _COMPASS_16.items()}
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        msg = f"language {lang!r} is not supported; use one of {', '.join(LANGS)}"
+        raise ValueError(msg)
+    return lang
+
+
+def label(key: str, lang: str = "vi", **fmt: object) -> str:
+    """Return the map label or summary phrase ``key`` in ``lang``.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`LABELS`, e.g. ``"new_camera"``.
+    lang
+        ``"vi"`` or ``"en"``.
+    **fmt
+        Values for ``{placeholders}`` in the phrase.
+
+    Returns
+    -------
+    str
+        The phrase, NFC-normalised.
+    """
+    _check_lang(lang)
+    text = LABELS[key][lang]
+    return text.format(**fmt) if fmt else text
+
+
+def header(column: str, lang: str = "vi") -> str:
+    """Return the column header for an internal column name (the name itself when unknown).
+
+    Parameters
+    ----------
+    column
+        Internal column name, e.g. ``"heading_deg"``.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The header a planner reads.
+    """
+    _check_lang(lang)
+    entry = HEADERS.get(column)
+    return entry[lang] if entry else column
+
+
+def headers(columns: Iterable[str], lang: str = "vi") -> list[str]:
+    """Return the headers of several columns; see :func:`header`.
+
+    Parameters
+    ----------
+    columns
+        Internal column names.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        One header per column.
+    """
+    return [header(c, lang) for c in columns]
+
+
+def translate_value(value: object, lang: str = "vi") -> object:
+    """Translate a categorical cell value (site kind, role, status, level…); others pass through.
+
+    Parameters
+    ----------
+    value
+        The cell value.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    object
+        The translated text, or ``value`` unchanged when it is not a known category.
+    """
+    _check_lang(lang)
+    if isinstance(value, str) and value in VALUES:
+        return VALUES[value][lang]
+    return value
+
+
+def compass_word(
+    heading_deg: float,
+    *,
+    points: int = 8,
+    lang: str = "vi",
+    short: bool = False,
+) -> str:
+    """Name a heading as a compass word: 45° is ``"Đông Bắc"`` (vi) or ``"NE"`` (en).
+
+    Parameters
+    ----------
+    heading_deg
+        Degrees clockwise from north; any real number (wrapped to 0–360).
+    points
+        8 or 16 compass points.
+    lang
+        ``"vi"`` or ``"en"``.
+    short
+        Abbreviated words (``"ĐB"``) in Vietnamese; in English the default is
+        already the abbreviation and ``short=False`` gives it too. Use
+        ``lang="en", short=False`` with :func:`compass_word_long` for ``"northeast"``.
+
+    Returns
+    -------
+    str
+        The compass word, or ``""`` when the heading is NaN or None.
+
+    Raises
+    ------
+    ValueError
+        When ``points`` is not 8 or 16 or ``lang`` is unknown.
+    """
+    _check_lang(lang)
+    if points not in (8, 16):
+        msg = f"points must be 8 or 16, not {points}"
+        raise ValueError(msg)
+    if heading_deg is None or not math.isfinite(float(heading_deg)):
+        return ""
+    step = 360.0 / points
+    index = math.floor((float(heading_deg) % 360.0) / step + 0.5) % points
+    index16 = index * (16 // points)
+    key = "en" if lang == "en" else ("vi_short" if short else "vi")
+    return _COMPASS_16[key][index16]
+
+
+def compass_word_long(heading_deg: float, *, points: int = 8) -> str:
+    """Name a heading in full English words: 45° is ``"northeast"``.
+
+    Parameters
+    ----------
+    heading_deg
+        Degrees clockwise from north.
+    points
+        8 or 16 compass points.
+
+    Returns
+    -------
+    str
+        The word, or ``""`` for NaN.
+    """
+    if heading_deg is None or not math.isfinite(float(heading_deg)):
+        return ""
+    step = 360.0 / points
+    index = math.floor((float(heading_deg) % 360.0) / step + 0.5) % points
+    return _COMPASS_16["en_long"][index * (16 // points)]

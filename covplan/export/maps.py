@@ -1,0 +1,933 @@
+"""Printed maps: the ward map, one page per route or residential group, and the route atlas.
+
+Every page is A4 landscape: the map on the left (buildings, routes coloured by coverage
+or by kind, view cones, cameras numbered as in the install and re-aim lists, north
+arrow and scale bar) and a side panel with the title, legend and the cameras on the
+page. Pages go to one multi-page PDF and, one PNG each, to a folder. Drawing happens
+in the area's metric CRS, so the scale bar is true.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib.figure import Figure
+from pyproj import CRS
+
+from covplan._io import atomic_path
+from covplan.export._layers import metric_crs
+from covplan.export.labels import compass_word, label, translate_value
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib import patheffects
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["MapData", "plan_maps", "route_atlas"]
+
+PAGE_SIZE_IN = (11.69, 8.27)  # A4 landscape
+COVERAGE_COLOURS = {
+    "covered": "#1a9641",
+    "partial": "#f28e2b",
+    "uncovered": "#d7191c",
+    "not_planned": "#9a9a9a",
+}
+KIND_COLOURS = {"street": "#4d4d4d", "alley": "#d95f02", "lane": "#7570b3", "path": "#1b9e77"}
+CAMERA_COLOURS = {"new": "#2166ac", "reaim": "#e67814", "keep": "#1a9641", "unused": "#8c8c8c"}
+BUILDING_FACE = "#d9d4cc"
+BUILDING_EDGE = "#b3ab9f"
+_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+
+
+@dataclass
+class MapData:
+    """The layers a map page draws, all in one metric CRS (see :meth:`from_layers`)."""
+
+    crs: CRS
+    buildings: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    routes: gpd.GeoDataFrame
+    groups: gpd.GeoDataFrame | None = None
+    boundary: Any = None
+    new: gpd.GeoDataFrame | None = None
+    existing: gpd.GeoDataFrame | None = None
+    cones: gpd.GeoDataFrame | None = None
+    unseen: gpd.GeoDataFrame | None = None
+    colour_by: str = "coverage"  # or "kind"
+    synthetic: bool = False
+    title: str = ""
+    _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_layers(
+        cls,
+        *,
+        buildings: gpd.GeoDataFrame,
+        segments: gpd.GeoDataFrame,
+        routes: gpd.GeoDataFrame,
+        groups: gpd.GeoDataFrame | None = None,
+        boundary: Any = None,
+        new: gpd.GeoDataFrame | None = None,
+        existing: gpd.GeoDataFrame | None = None,
+        cones: gpd.GeoDataFrame | None = None,
+        unseen: gpd.GeoDataFrame | None = None,
+        crs: Any = None,
+        colour_by: str = "coverage",
+        synthetic: bool = False,
+        title: str = "",
+    ) -> MapData:
+        """Project the layers (EPSG:4326 or any CRS) to one metric CRS.
+
+        Parameters
+        ----------
+        buildings, segments, routes, groups, new, existing, cones, unseen
+            The layers; ``segments`` carry ``coverage_class`` (or ``kind`` when
+            ``colour_by="kind"``), ``new`` the install-list ``code``, ``existing`` a
+            ``role`` and ``number``.
+        boundary
+            The ward boundary (shapely geometry in EPSG:4326), optional.
+        crs
+            Metric CRS; the local UTM zone by default.
+        colour_by
+            ``"coverage"`` or ``"kind"``.
+        synthetic
+            Print "synthetic data" in the footer.
+        title
+            The ward's name for page titles.
+
+        Returns
+        -------
+        MapData
+            The projected layers.
+        """
+        mcrs = metric_crs(segments if len(segments) else routes, crs)
+
+        def proj(g: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+            if g is None:
+                return None
+            if g.crs is None:
+                g = g.set_crs(4326)
+            return g.to_crs(mcrs)
+
+        bnd = None
+        if boundary is not None and not getattr(boundary, "is_empty", True):
+            bnd = gpd.GeoSeries([boundary], crs=4326).to_crs(mcrs).iloc[0]
+        return cls(
+            crs=mcrs,
+            buildings=proj(buildings),
+            segments=proj(segments),
+            routes=proj(routes),
+            groups=proj(groups),
+            boundary=bnd,
+            new=proj(new),
+            existing=proj(existing),
+            cones=proj(cones),
+            unseen=proj(unseen),
+            colour_by=colour_by,
+            synthetic=synthetic,
+            title=title,
+        )
+
+    def clip(self, name: str, box: shapely.Polygon) -> gpd.GeoDataFrame | None:
+        """Return the rows of layer ``name`` that meet ``box`` (via a cached STRtree)."""
+        gdf = getattr(self, name)
+        if gdf is None or len(gdf) == 0:
+            return gdf
+        if name not in self._trees:
+            self._trees[name] = shapely.STRtree(gdf.geometry.to_numpy())
+        idx = self._trees[name].query(box, predicate="intersects")
+        return gdf.iloc[np.sort(idx)]
+
+    def extent(self) -> tuple[float, float, float, float]:
+        """Bounds of everything drawn (routes, buildings, boundary)."""
+        parts = [g.total_bounds for g in (self.segments, self.routes) if g is not None and len(g)]
+        if self.boundary is not None:
+            parts.append(np.asarray(self.boundary.bounds))
+        if not parts and len(self.buildings):
+            parts.append(self.buildings.total_bounds)
+        if not parts:
+            return (0.0, 0.0, 100.0, 100.0)
+        b = np.vstack(parts)
+        return (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+
+
+# ----------------------------------------------------------------------------- drawing
+
+
+def _polys_to_patches(geoms: Sequence[Any]) -> list[MplPolygon]:
+    patches = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        for p in getattr(g, "geoms", [g]):
+            if p.geom_type != "Polygon":
+                continue
+            patches.append(MplPolygon(np.asarray(p.exterior.coords)[:, :2], closed=True))
+    return patches
+
+
+def _lines(geoms: Sequence[Any]) -> list[np.ndarray]:
+    out = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        for line in getattr(g, "geoms", [g]):
+            if line.geom_type == "LineString":
+                out.append(np.asarray(line.coords)[:, :2])
+    return out
+
+
+def _nice_length(width_m: float) -> float:
+    target = width_m / 5.0
+    for nice in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+        if nice >= target * 0.7:
+            return float(nice)
+    return float(10 ** math.floor(math.log10(target)))
+
+
+def add_scale_bar(ax: Any, lang: str = "vi") -> None:
+    """Draw a two-tone scale bar in the lower-left corner of a metric map axes."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    h = (y1 - y0) * 0.012
+    bx = x0 + (x1 - x0) * 0.04
+    by = y0 + (y1 - y0) * 0.04
+    ax.add_patch(
+        Rectangle(
+            (bx - (x1 - x0) * 0.01, by - h * 1.2),
+            length + (x1 - x0) * 0.02,
+            h * 5.2,
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.85,
+            zorder=20,
+        )
+    )
+    for i in range(4):
+        ax.add_patch(
+            Rectangle(
+                (bx + i * length / 4, by),
+                length / 4,
+                h,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=21,
+            )
+        )
+    for frac, text in ((0.0, "0"), (0.5, f"{length / 2:g}"), (1.0, f"{length:g} m")):
+        ax.text(
+            bx + frac * length,
+            by + h * 1.6,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            zorder=22,
+        )
+
+
+def add_north_arrow(ax: Any, lang: str = "vi") -> None:
+    """Draw a north arrow in the upper-right corner (grid north of the metric CRS)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w, h = x1 - x0, y1 - y0
+    cx, cy = x1 - w * 0.05, y1 - h * 0.16
+    length = h * 0.08
+    ax.add_patch(
+        FancyArrow(
+            cx,
+            cy,
+            0,
+            length,
+            width=w * 0.008,
+            head_width=w * 0.03,
+            head_length=length * 0.45,
+            length_includes_head=True,
+            facecolor="black",
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=22,
+        )
+    )
+    ax.text(
+        cx,
+        cy + length + h * 0.01,
+        label("north", lang),
+        ha="center",
+        va="bottom",
+        fontsize=12,
+        fontweight="bold",
+        zorder=22,
+        path_effects=_HALO,
+    )
+
+
+def _set_extent(ax: Any, bounds: tuple[float, float, float, float], pad_m: float) -> None:
+    minx, miny, maxx, maxy = bounds
+    minx, miny, maxx, maxy = minx - pad_m, miny - pad_m, maxx + pad_m, maxy + pad_m
+    # expand to the axes' aspect so the map fills it at an equal scale
+    bbox = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    aspect = (bbox.width * fig_w) / (bbox.height * fig_h)
+    w, h = maxx - minx, maxy - miny
+    if w / max(h, 1e-9) < aspect:
+        extra = h * aspect - w
+        minx, maxx = minx - extra / 2, maxx + extra / 2
+    else:
+        extra = w / aspect - h
+        miny, maxy = miny - extra / 2, maxy + extra / 2
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect("equal", adjustable="box")
+
+
+def _draw(
+    ax: Any,
+    data: MapData,
+    box: shapely.Polygon,
+    *,
+    focus_routes: set[str] | None,
+    lang: str,
+    label_routes: bool,
+    marker_scale: float,
+) -> None:
+    """Draw every layer that meets ``box``."""
+    groups = data.clip("groups", box)
+    if groups is not None and len(groups):
+        for _, g in groups.iterrows():
+            for xy in _lines([g.geometry.boundary]):
+                ax.plot(xy[:, 0], xy[:, 1], color="#6a51a3", lw=1.0, ls=(0, (6, 3)), zorder=2)
+    if data.boundary is not None:
+        for xy in _lines([data.boundary.boundary]):
+            ax.plot(xy[:, 0], xy[:, 1], color="#333333", lw=1.4, ls=(0, (8, 3, 2, 3)), zorder=2)
+    b = data.clip("buildings", box)
+    if b is not None and len(b):
+        ax.add_collection(
+            PatchCollection(
+                _polys_to_patches(b.geometry.to_numpy()),
+                facecolor=BUILDING_FACE,
+                edgecolor=BUILDING_EDGE,
+                linewidth=0.3,
+                zorder=3,
+            )
+        )
+    cones = data.clip("cones", box)
+    if cones is not None and len(cones):
+        src = cones["source"] if "source" in cones.columns else pd.Series("new", index=cones.index)
+        for s, sub in cones.groupby(src):
+            colour = CAMERA_COLOURS.get(str(s), "#2166ac")
+            ax.add_collection(
+                PatchCollection(
+                    _polys_to_patches(sub.geometry.to_numpy()),
+                    facecolor=colour,
+                    edgecolor=colour,
+                    alpha=0.22,
+                    linewidth=0.5,
+                    zorder=4,
+                )
+            )
+    segs = data.clip("segments", box)
+    if segs is not None and len(segs):
+        if data.colour_by == "coverage" and "coverage_class" in segs.columns:
+            keys = segs["coverage_class"].fillna("not_planned").astype(str)
+            colours = COVERAGE_COLOURS
+        else:
+            keys = segs["kind"].fillna("path").astype(str)
+            colours = KIND_COLOURS
+        in_focus = (
+            segs["route_id"].astype(str).isin(focus_routes)
+            if focus_routes is not None
+            else pd.Series(True, index=segs.index)
+        )
+        for key, sub in segs.groupby(keys):
+            for focused in (False, True):
+                part = sub[in_focus.loc[sub.index] == focused]
+                if not len(part):
+                    continue
+                lw = 1.2 if key in ("not_planned", "street") else 2.2
+                if focus_routes is not None:
+                    lw = lw * 1.8 if focused else 0.9
+                ax.add_collection(
+                    LineCollection(
+                        _lines(part.geometry.to_numpy()),
+                        colors=colours.get(str(key), "#666666"),
+                        linewidths=lw,
+                        alpha=1.0 if focused or focus_routes is None else 0.55,
+                        capstyle="round",
+                        zorder=6 if focused else 5,
+                    )
+                )
+    unseen = data.clip("unseen", box)
+    if unseen is not None and len(unseen):
+        ax.scatter(
+            unseen.geometry.x,
+            unseen.geometry.y,
+            marker="x",
+            s=14 * marker_scale,
+            c=COVERAGE_COLOURS["uncovered"],
+            linewidths=0.9,
+            zorder=7,
+        )
+    if label_routes and data.routes is not None and len(data.routes):
+        r = data.clip("routes", box)
+        shown: list[Any] = []
+        if r is not None:
+            if focus_routes is not None:
+                r = r[r["route_id"].astype(str).isin(focus_routes)]
+            for _, row in r.sort_values("length_m", ascending=False).iterrows():
+                name = str(row.get("name") or "")
+                if not name or row.geometry is None or row.geometry.is_empty:
+                    continue
+                line = shapely.line_merge(row.geometry)
+                if line.geom_type != "LineString":
+                    line = max(line.geoms, key=lambda g: g.length)
+                p = line.interpolate(0.5, normalized=True)
+                inside = box.intersection(line)
+                if not inside.is_empty and not box.contains(p):
+                    p = inside.representative_point()
+                if any(p.distance(q) < 25 for q in shown):
+                    continue
+                shown.append(p)
+                p2 = line.interpolate(min(line.length, line.project(p) + 2.0))
+                p1 = line.interpolate(max(0.0, line.project(p) - 2.0))
+                angle = math.degrees(math.atan2(p2.y - p1.y, p2.x - p1.x))
+                if angle > 90:
+                    angle -= 180
+                if angle < -90:
+                    angle += 180
+                ax.text(
+                    p.x,
+                    p.y,
+                    name,
+                    fontsize=6.5 if focus_routes is None else 8,
+                    rotation=angle,
+                    rotation_mode="anchor",
+                    ha="center",
+                    va="center",
+                    style="italic",
+                    color="#222222",
+                    zorder=9,
+                    path_effects=_HALO,
+                    clip_on=True,
+                )
+    for layer, key in (("existing", "role"), ("new", None)):
+        cams = data.clip(layer, box)
+        if cams is None or not len(cams):
+            continue
+        roles = (
+            cams[key].astype(str) if key and key in cams.columns else pd.Series("new", cams.index)
+        )
+        for role, sub in cams.groupby(roles):
+            colour = CAMERA_COLOURS.get(str(role), "#2166ac")
+            marker = "^" if role == "new" else "o"
+            size = (46 if role != "unused" else 18) * marker_scale
+            ax.scatter(
+                sub.geometry.x,
+                sub.geometry.y,
+                marker=marker,
+                s=size,
+                c=colour,
+                edgecolors="white",
+                linewidths=0.7,
+                zorder=10 if role != "unused" else 8,
+            )
+            if role == "unused":
+                continue
+            code_col = "code" if "code" in sub.columns else "number"
+            for x, y, code in zip(sub.geometry.x, sub.geometry.y, sub[code_col], strict=True):
+                ax.annotate(
+                    str(code),
+                    (x, y),
+                    xytext=(4, 4),
+                    textcoords="offset points",
+                    fontsize=7.5 if marker_scale >= 1 else 6,
+                    fontweight="bold",
+                    color=colour,
+                    zorder=11,
+                    path_effects=_HALO,
+                    annotation_clip=True,
+                )
+
+
+def _legend(ax: Any, data: MapData, lang: str) -> None:
+    handles: list[Any] = [
+        Patch(facecolor=BUILDING_FACE, edgecolor=BUILDING_EDGE, label=label("buildings", lang))
+    ]
+    if data.colour_by == "coverage":
+        for key in ("covered", "partial", "uncovered", "not_planned"):
+            handles.append(
+                Line2D([], [], color=COVERAGE_COLOURS[key], lw=2.2, label=label(key, lang))
+            )
+    else:
+        kinds = set(data.segments["kind"].astype(str)) if len(data.segments) else set()
+        for kind, colour in KIND_COLOURS.items():
+            if kind in kinds:
+                text = str(translate_value(kind, lang))
+                handles.append(
+                    Line2D([], [], color=colour, lw=2.2, label=text[:1].upper() + text[1:])
+                )
+    if data.new is not None:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="^",
+                ls="",
+                color=CAMERA_COLOURS["new"],
+                ms=8,
+                label=label("new_camera", lang),
+            )
+        )
+    if data.existing is not None and len(data.existing):
+        roles = set(data.existing.get("role", pd.Series(dtype=str)).astype(str))
+        for role, key in (
+            ("reaim", "reaim_camera"),
+            ("keep", "keep_camera"),
+            ("unused", "unused_camera"),
+        ):
+            if role in roles:
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        ls="",
+                        color=CAMERA_COLOURS[role],
+                        ms=7 if role != "unused" else 5,
+                        label=label(key, lang),
+                    )
+                )
+    if data.cones is not None and len(data.cones):
+        handles.append(
+            Patch(facecolor=CAMERA_COLOURS["new"], alpha=0.25, label=label("view_cone", lang))
+        )
+    if data.unseen is not None and len(data.unseen):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="x",
+                ls="",
+                color=COVERAGE_COLOURS["uncovered"],
+                ms=6,
+                label=label("unseen_target", lang),
+            )
+        )
+    if data.groups is not None and len(data.groups):
+        handles.append(
+            Line2D([], [], color="#6a51a3", lw=1.0, ls=(0, (6, 3)), label=label("group", lang))
+        )
+    ax.legend(
+        handles=handles, loc="upper left", fontsize=7.5, frameon=False, bbox_to_anchor=(0, 0.80)
+    )
+
+
+def _camera_lines(data: MapData, box: shapely.Polygon, lang: str, limit: int = 22) -> list[str]:
+    lines = []
+    new = data.clip("new", box)
+    if new is not None and len(new):
+        for _, r in new.iterrows():
+            h = r.get("heading_deg")
+            lines.append(
+                f"{r.get('code', '')}  {compass_word(h, lang=lang, short=True)} {_deg(h)}"
+                f"  {r.get('spec_name', '') or ''}"
+            )
+    ex = data.clip("existing", box)
+    if ex is not None and len(ex):
+        ex = ex[ex.get("role", pd.Series("", index=ex.index)).isin(["reaim", "keep"])]
+        for _, r in ex.iterrows():
+            if r.get("role") == "reaim":
+                lines.append(
+                    f"{r.get('number', '')}  {_deg(r.get('heading_now_deg'))}"
+                    f" → {_deg(r.get('heading_new_deg'))}"
+                    f"  {compass_word(r.get('heading_new_deg'), lang=lang, short=True)}"
+                )
+            else:
+                lines.append(f"{r.get('number', '')}  {_deg(r.get('heading_now_deg'))}")
+    if len(lines) > limit:
+        lines = [*lines[: limit - 1], f"… (+{len(lines) - limit + 1})"]
+    return lines
+
+
+def _deg(value: Any) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "?"
+    return f"{v:.0f}°" if math.isfinite(v) else "?"
+
+
+@dataclass
+class Page:
+    """One map page: what to show and what to write beside it."""
+
+    title: str
+    subtitle: str
+    bounds: tuple[float, float, float, float]
+    focus_routes: set[str] | None
+    stem: str
+    info: list[str] = field(default_factory=list)
+
+
+def _render(page: Page, data: MapData, lang: str, page_no: int, n_pages: int) -> Figure:
+    fig = Figure(figsize=PAGE_SIZE_IN)
+    ax = fig.add_axes((0.02, 0.06, 0.70, 0.86))
+    side = fig.add_axes((0.74, 0.06, 0.25, 0.86))
+    side.axis("off")
+    pad = 20.0 if page.focus_routes is not None else 15.0
+    _set_extent(ax, page.bounds, pad)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    box = shapely.box(x0, y0, x1, y1)
+    width_m = x1 - x0
+    marker_scale = 1.0 if width_m < 600 else 0.6
+    _draw(
+        ax,
+        data,
+        box,
+        focus_routes=page.focus_routes,
+        lang=lang,
+        label_routes=True,
+        marker_scale=marker_scale,
+    )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+    add_north_arrow(ax, lang)
+    add_scale_bar(ax, lang)
+    fig.text(0.02, 0.955, page.title, fontsize=15, fontweight="bold", va="center")
+    if page.subtitle:
+        fig.text(0.02, 0.925, page.subtitle, fontsize=9.5, va="center", color="#444444")
+    side.text(
+        0,
+        1.0,
+        "\n".join(page.info),
+        va="top",
+        fontsize=8.5,
+        transform=side.transAxes,
+        linespacing=1.5,
+    )
+    _legend(side, data, lang)
+    cams = _camera_lines(data, box, lang)
+    if cams:
+        side.text(
+            0,
+            0.34,
+            label("cameras_on_page", lang) + ":\n" + "\n".join(cams),
+            va="top",
+            fontsize=7,
+            family="DejaVu Sans Mono",
+            transform=side.transAxes,
+            linespacing=1.35,
+        )
+    foot = [label("osm_credit", lang), f"covplan · {date.today().isoformat()}"]
+    if data.synthetic:
+        foot.insert(0, label("synthetic", lang))
+    fig.text(0.02, 0.025, "  ·  ".join(foot), fontsize=7, color="#555555")
+    fig.text(
+        0.99,
+        0.025,
+        f"{label('page', lang)} {page_no}/{n_pages}",
+        fontsize=7,
+        color="#555555",
+        ha="right",
+    )
+    return fig
+
+
+def _route_pages(data: MapData, route_ids: Sequence[str], lang: str) -> Iterator[Page]:
+    routes = data.routes.set_index(data.routes["route_id"].astype(str), drop=False)
+    group_names = {}
+    if data.groups is not None and len(data.groups):
+        gid = data.groups["group_id"] if "group_id" in data.groups.columns else data.groups.index
+        group_names = dict(zip(pd.Series(gid).astype(str), data.groups["name"], strict=True))
+    for rid in route_ids:
+        if rid not in routes.index:
+            continue
+        r = routes.loc[rid]
+        segs = data.segments[data.segments["route_id"].astype(str) == rid]
+        geom = (
+            r.geometry if r.geometry is not None and not r.geometry.is_empty else segs.union_all()
+        )
+        if geom is None or geom.is_empty:
+            continue
+        name = str(r.get("name") or rid)
+        kind = str(translate_value(str(r.get("kind", "")), lang))
+        gid = r.get("group_id")
+        info = [
+            f"{label('route', lang)}: {name}",
+            f"{label('length', lang)}: {float(r.get('length_m', geom.length)):.0f} m  ({kind})",
+        ]
+        if isinstance(gid, str) and gid:
+            info.append(f"{label('group', lang)}: {group_names.get(gid, gid)}")
+        if (
+            data.colour_by == "coverage"
+            and "n_targets" in segs.columns
+            and segs["n_targets"].sum() > 0
+        ):
+            cov = segs["n_seen"].sum() / segs["n_targets"].sum()
+            info.append(f"{label('coverage', lang)}: {cov:.0%}")
+        yield Page(
+            title=f"{label('route_map', lang)}: {name}",
+            subtitle=data.title,
+            bounds=tuple(geom.bounds),
+            focus_routes={rid},
+            stem=f"route-{_safe(rid)}",
+            info=info,
+        )
+
+
+def _group_pages(data: MapData, lang: str) -> Iterator[Page]:
+    if data.groups is None or not len(data.groups):
+        return
+    for _, g in data.groups.iterrows():
+        gid = str(g.get("group_id", g.name))
+        rids = set(
+            data.routes.loc[data.routes["group_id"].astype(str) == gid, "route_id"].astype(str)
+        )
+        info = [
+            f"{label('group', lang)}: {g.get('name', gid)}",
+            f"{label('routes', lang)}: {len(rids)}",
+        ]
+        segs = data.segments[data.segments["route_id"].astype(str).isin(rids)]
+        if (
+            data.colour_by == "coverage"
+            and "n_targets" in segs.columns
+            and segs["n_targets"].sum() > 0
+        ):
+            info.append(
+                f"{label('coverage', lang)}: {segs['n_seen'].sum() / segs['n_targets'].sum():.0%}"
+            )
+        yield Page(
+            title=f"{label('group_map', lang)}: {g.get('name', gid)}",
+            subtitle=data.title,
+            bounds=tuple(g.geometry.bounds),
+            focus_routes=rids or None,
+            stem=f"group-{_safe(gid)}",
+            info=info,
+        )
+
+
+def _safe(text: str) -> str:
+    out = "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
+    return out.strip("-")[:60] or "x"
+
+
+def _write_pages(
+    pages: list[Page],
+    data: MapData,
+    *,
+    pdf_path: str | os.PathLike[str] | None,
+    png_path: str | os.PathLike[str] | None,
+    page_dir: str | os.PathLike[str] | None,
+    lang: str,
+    dpi: int,
+    progress: Callable[[int], None] | None,
+) -> list[Path]:
+    written: list[Path] = []
+    with ExitStack() as stack:
+        pdf = None
+        if pdf_path is not None:
+            tmp_pdf = stack.enter_context(atomic_path(pdf_path))
+            pdf = stack.enter_context(PdfPages(tmp_pdf, metadata={"Creator": "covplan"}))
+        for i, page in enumerate(pages, start=1):
+            fig = _render(page, data, lang, i, len(pages))
+            if pdf is not None:
+                pdf.savefig(fig)
+            if i == 1 and png_path is not None:
+                with atomic_path(png_path) as tmp:
+                    fig.savefig(tmp, dpi=dpi, format="png")
+                written.append(Path(png_path))
+            if page_dir is not None and i > 1:
+                target = Path(page_dir) / f"{page.stem}.png"
+                with atomic_path(target) as tmp:
+                    fig.savefig(tmp, dpi=dpi, format="png")
+                written.append(target)
+            if progress is not None:
+                progress(1)
+    if pdf_path is not None:
+        written.insert(0, Path(pdf_path))
+    return written
+
+
+def plan_maps(
+    data: MapData,
+    *,
+    pdf_path: str | os.PathLike[str] | None,
+    png_path: str | os.PathLike[str] | None = None,
+    page_dir: str | os.PathLike[str] | None = None,
+    pages: str = "route",
+    route_ids: Sequence[str] | None = None,
+    lang: str = "vi",
+    dpi: int = 150,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Draw the ward map and one page per route or residential group.
+
+    Parameters
+    ----------
+    data
+        The layers, from :meth:`MapData.from_layers`.
+    pdf_path
+        The multi-page PDF (ward map first); None to skip.
+    png_path
+        PNG of the ward map; None to skip.
+    page_dir
+        Folder for one PNG per route or group page; None to skip.
+    pages
+        ``"route"`` (one page per route in ``route_ids``), ``"group"`` (one per
+        residential group) or ``"none"`` (the ward map only).
+    route_ids
+        Routes that get a page; the planned routes (``planned``) by default.
+    lang
+        ``"vi"`` or ``"en"``.
+    dpi
+        PNG resolution.
+    progress
+        Called with 1 after each page (for a progress bar).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (each atomically).
+    """
+    title_key = "ward_map" if data.colour_by == "coverage" else "ward_routes"
+    ward_info = []
+    if data.colour_by == "coverage" and "n_targets" in data.segments.columns:
+        n = data.segments["n_targets"].sum()
+        if n:
+            ward_info.append(f"{label('coverage', lang)}: {data.segments['n_seen'].sum() / n:.0%}")
+    if data.new is not None:
+        ward_info.append(f"{label('new_cameras', lang)}: {len(data.new)}")
+    if data.existing is not None and "role" in data.existing.columns:
+        ward_info.append(
+            f"{label('reaimed_cameras', lang)}: {int((data.existing['role'] == 'reaim').sum())}"
+        )
+    if data.colour_by == "kind":
+        ward_info.append(f"{label('routes', lang)}: {len(data.routes)}")
+    all_pages = [
+        Page(
+            title=label(title_key, lang),
+            subtitle=data.title,
+            bounds=data.extent(),
+            focus_routes=None,
+            stem="ward",
+            info=ward_info,
+        )
+    ]
+    if pages == "route":
+        if route_ids is None:
+            planned = data.routes.get("planned")
+            r = data.routes if planned is None else data.routes[planned.fillna(False).astype(bool)]
+            route_ids = sorted(r["route_id"].astype(str), key=lambda x: (x.startswith("alley-"), x))
+        all_pages += list(_route_pages(data, route_ids, lang))
+    elif pages == "group":
+        all_pages += list(_group_pages(data, lang))
+    elif pages != "none":
+        msg = f"pages must be 'route', 'group' or 'none', not {pages!r}"
+        raise ValueError(msg)
+    out = _write_pages(
+        all_pages,
+        data,
+        pdf_path=pdf_path,
+        png_path=png_path,
+        page_dir=page_dir,
+        lang=lang,
+        dpi=dpi,
+        progress=progress,
+    )
+    logger.info("maps: %d pages", len(all_pages))
+    return out
+
+
+def route_atlas(
+    area: Any,
+    out_dir: str | os.PathLike[str],
+    *,
+    lang: str = "vi",
+    route_ids: Sequence[str] | None = None,
+    dpi: int = 150,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Write the route atlas ("sơ đồ tuyến"): the ward and one page per route, with buildings.
+
+    Writes ``route-atlas.pdf`` (every page), ``route-atlas.png`` (the ward page) and
+    ``route-atlas/route-<route_id>.png`` (one per route) in ``out_dir``.
+
+    Parameters
+    ----------
+    area
+        A :class:`covplan.area.Area` (``routes``, ``segments``, ``buildings``, ``groups``,
+        ``boundary``, ``crs``).
+    out_dir
+        The output folder.
+    lang
+        ``"vi"`` or ``"en"``.
+    route_ids
+        Routes that get a page; every route by default.
+    dpi
+        PNG resolution.
+    progress
+        Called with 1 after each page.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    out = Path(out_dir)
+    segments = getattr(area, "segments", None)
+    if segments is None or not len(segments):
+        segments = area.routes
+    data = MapData.from_layers(
+        buildings=area.buildings,
+        segments=segments,
+        routes=area.routes,
+        groups=getattr(area, "groups", None),
+        boundary=getattr(area, "boundary", None),
+        crs=getattr(area, "crs", None),
+        colour_by="kind",
+        synthetic=bool(getattr(area, "synthetic", False)),
+        title=str(getattr(area, "name", "") or ""),
+    )
+    if route_ids is None:
+        route_ids = sorted(
+            area.routes["route_id"].astype(str), key=lambda x: (x.startswith("alley-"), x)
+        )
+    files = plan_maps(
+        data,
+        pdf_path=out / "route-atlas.pdf",
+        png_path=out / "route-atlas.png",
+        page_dir=out / "route-atlas",
+        pages="route",
+        route_ids=route_ids,
+        lang=lang,
+        dpi=dpi,
+        progress=progress,
+    )
+    logger.info("route atlas: %d routes in %s", len(route_ids), out)
+    return files
