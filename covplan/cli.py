@@ -16,6 +16,7 @@ from covplan._errors import CovplanError
 
 REGISTRARS: list[str] = [
     # "covplan.<room>._cli" modules, each with register(subparsers) -> None
+    "covplan.survey._cli",
 ]
 
 

@@ -1,0 +1,661 @@
+"""Parsing survey values the way people write them.
+
+Every parser takes a cell's text and returns a value, or raises ``ValueError``
+whose message says what to write instead (the reader turns it into a
+:class:`~covplan._errors.Problem` naming the file, row and column).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import phonenumbers
+
+from covplan.survey.schema import OWNER_KINDS, STATUSES, unaccent
+
+__all__ = [
+    "Heading",
+    "Phone",
+    "parse_address",
+    "parse_bool",
+    "parse_heading",
+    "parse_phone",
+    "parse_resolution",
+    "parse_retention",
+    "text",
+]
+
+
+def text(value: Any) -> str:
+    """Return a cell as NFC-normalised, stripped text ("" for empty cells and NaN)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    out = unicodedata.normalize("NFC", str(value))
+    out = out.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    out = "".join(ch if ch.isprintable() else " " for ch in out)
+    return " ".join(out.split())
+
+
+def _key(value: str) -> str:
+    return unaccent(value.lower()).replace("-", " ").replace("_", " ").strip(" .!")
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_NUMBER = re.compile(r"^[+-]?(\d+(?:[.,]\d*)?|[.,]\d+)$")
+
+
+def parse_number(value: str, *, units: tuple[str, ...] = ()) -> float:
+    """Parse a number written with a decimal comma or point and an optional unit.
+
+    Parameters
+    ----------
+    value
+        The cell text, e.g. ``"3,5 m"``.
+    units
+        Unit words allowed after the number (compared without diacritics).
+
+    Returns
+    -------
+    float
+        The number.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a number.
+    """
+    s = value.strip().lower()
+    for unit in sorted(units, key=len, reverse=True):
+        u = unit.lower()
+        for cand in (u, unaccent(u)):
+            if s.endswith(cand) and len(s) > len(cand):
+                s = s[: -len(cand)].strip()
+                break
+    s = s.replace(" ", "")
+    if not _NUMBER.match(s):
+        msg = "is not a number"
+        raise ValueError(msg)
+    s = s.replace(",", ".")
+    number = float(s)
+    if not math.isfinite(number):  # pragma: no cover - regex excludes inf/nan
+        msg = "is not a finite number"
+        raise ValueError(msg)
+    return number
+
+
+def parse_resolution(value: str) -> float:
+    """Parse a horizontal resolution: ``1920``, ``1920x1080``, ``2MP``, ``1080p``, ``4K``.
+
+    Parameters
+    ----------
+    value
+        The cell text.
+
+    Returns
+    -------
+    float
+        Horizontal pixels.
+
+    Raises
+    ------
+    ValueError
+        When the resolution cannot be read.
+    """
+    s = _key(value).replace(" ", "")
+    named = {"fullhd": 1920, "fhd": 1920, "hd": 1280, "4k": 3840, "uhd": 3840, "2k": 2560}
+    if s in named:
+        return float(named[s])
+    m = re.match(r"^(\d{3,5})[x×*](\d{3,5})(px)?$", s)
+    if m:
+        return float(m.group(1))
+    m = re.match(r"^(\d{3,4})p$", s)
+    if m:
+        return round(int(m.group(1)) * 16 / 9)
+    m = re.match(r"^(\d+(?:[.,]\d+)?)(mp|megapixels?|m)$", s)
+    if m:
+        mp = float(m.group(1).replace(",", "."))
+        table = {1.0: 1280, 1.3: 1280, 2.0: 1920, 3.0: 2304, 4.0: 2560, 5.0: 2592, 8.0: 3840}
+        if mp in table:
+            return float(table[mp])
+        return float(round(math.sqrt(mp * 1e6 * 16 / 9)))
+    s2 = (
+        s.removesuffix("px").replace(".", "").replace(",", "")
+        if re.match(r"^\d{1,2}[.,]\d{3}(px)?$", s)
+        else s.removesuffix("px")
+    )
+    try:
+        return parse_number(s2)
+    except ValueError:
+        msg = "is not a resolution; write the horizontal pixels, e.g. 1920, or 2MP, 1080p"
+        raise ValueError(msg) from None
+
+
+def parse_retention(value: str) -> float:
+    """Parse how long footage is kept, in days: ``7``, ``7 ngày``, ``2 tuần``, ``1 tháng``.
+
+    Parameters
+    ----------
+    value
+        The cell text.
+
+    Returns
+    -------
+    float
+        Days.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a duration.
+    """
+    s = _key(value)
+    for words, factor in (
+        (("tuan", "weeks", "week", "w"), 7.0),
+        (("thang", "months", "month"), 30.0),
+        (("ngay", "days", "day", "d"), 1.0),
+    ):
+        for word in words:
+            if s.endswith(word) and len(s) > len(word):
+                try:
+                    return parse_number(s[: -len(word)]) * factor
+                except ValueError:
+                    break
+    try:
+        return parse_number(s)
+    except ValueError:
+        msg = "is not a number of days; write e.g. 7 (or '2 tuần', '1 tháng')"
+        raise ValueError(msg) from None
+
+
+# ----------------------------------------------------------------------------- booleans
+
+_YES = {"yes", "y", "true", "1", "co", "c", "x", "ok", "dong y", "co tham gia", "roi", "✓", "✔"}
+_NO = {"no", "n", "false", "0", "khong", "k", "ko", "khong dong y", "tu choi", "chua"}
+_UNKNOWN = {"", "?", "unknown", "chua ro", "chua biet", "khong ro", "khong biet", "chua hoi", "na"}
+
+
+def parse_bool(value: str) -> bool:
+    """Parse yes/no as written in English or Vietnamese (có/không, x, 1/0).
+
+    Parameters
+    ----------
+    value
+        The cell text; empty means no.
+
+    Returns
+    -------
+    bool
+        The answer.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a yes or a no.
+    """
+    s = _key(value)
+    if s in _YES:
+        return True
+    if s in _NO or s in _UNKNOWN:
+        return False
+    msg = "is not yes or no; write yes/no (có/không)"
+    raise ValueError(msg)
+
+
+def parse_adjustable(value: str) -> str:
+    """Parse whether the owner lets the camera be re-aimed: yes, no or unknown."""
+    s = _key(value)
+    if s in _UNKNOWN:
+        return "unknown"
+    if s in _YES:
+        return "yes"
+    if s in _NO:
+        return "no"
+    msg = "is not yes, no or unknown; write yes/no/unknown (có/không/chưa rõ)"
+    raise ValueError(msg)
+
+
+_KINDS = {
+    "household": "household",
+    "home": "household",
+    "house": "household",
+    "resident": "household",
+    "ho gia dinh": "household",
+    "ho dan": "household",
+    "nha dan": "household",
+    "ca nhan": "household",
+    "gia dinh": "household",
+    "ho": "household",
+    "business": "business",
+    "shop": "business",
+    "company": "business",
+    "co so kinh doanh": "business",
+    "kinh doanh": "business",
+    "doanh nghiep": "business",
+    "cong ty": "business",
+    "cua hang": "business",
+    "quan": "business",
+    "agency": "agency",
+    "government": "agency",
+    "office": "agency",
+    "co quan": "agency",
+    "co quan nha nuoc": "agency",
+    "uy ban": "agency",
+    "cong an": "agency",
+    "school": "school",
+    "truong": "school",
+    "truong hoc": "school",
+    "public": "public",
+    "cong cong": "public",
+    "nha nuoc": "public",
+}
+
+
+def parse_owner_kind(value: str) -> str:
+    """Parse who owns a camera into household, business, agency, school or public."""
+    s = _key(value)
+    if s in _KINDS:
+        return _KINDS[s]
+    msg = f"is not a kind of owner; write one of {', '.join(OWNER_KINDS)}"
+    raise ValueError(msg)
+
+
+_STATUS = {
+    "surveyed": "surveyed",
+    "da khao sat": "surveyed",
+    "khao sat": "surveyed",
+    "moi": "surveyed",
+    "new": "surveyed",
+    "contacted": "contacted",
+    "da lien he": "contacted",
+    "lien he": "contacted",
+    "agreed": "agreed",
+    "da dong y": "agreed",
+    "dong y": "agreed",
+    "adjusted": "adjusted",
+    "da chinh": "adjusted",
+    "da chinh huong": "adjusted",
+    "installed": "adjusted",
+    "da lap": "adjusted",
+    "verified": "verified",
+    "da kiem tra": "verified",
+    "da xac minh": "verified",
+    "declined": "declined",
+    "tu choi": "declined",
+    "refused": "declined",
+}
+
+
+def parse_status(value: str) -> str:
+    """Parse an outreach status; empty means ``surveyed``."""
+    s = _key(value)
+    if not s:
+        return "surveyed"
+    if s in _STATUS:
+        return _STATUS[s]
+    msg = f"is not an outreach status; write one of {', '.join(STATUSES)}"
+    raise ValueError(msg)
+
+
+_CAMERA_TYPES = {
+    "fixed": "fixed",
+    "co dinh": "fixed",
+    "bullet": "bullet",
+    "than": "bullet",
+    "dome": "dome",
+    "ban cau": "dome",
+    "panning": "panning",
+    "ptz": "panning",
+    "xoay": "panning",
+    "quay quet": "panning",
+    "fisheye": "fisheye",
+    "mat ca": "fisheye",
+    "360": "fisheye",
+}
+
+
+def parse_camera_type(value: str) -> str:
+    """Parse a camera type (fixed, panning/PTZ, dome, bullet, fisheye)."""
+    s = _key(value)
+    if s in _CAMERA_TYPES:
+        return _CAMERA_TYPES[s]
+    msg = "is not a kind of camera; write fixed, dome, bullet, panning (PTZ) or fisheye"
+    raise ValueError(msg)
+
+
+# ----------------------------------------------------------------------------- headings
+
+_COMPASS: dict[str, float] = {
+    "n": 0.0,
+    "nne": 22.5,
+    "ne": 45.0,
+    "ene": 67.5,
+    "e": 90.0,
+    "ese": 112.5,
+    "se": 135.0,
+    "sse": 157.5,
+    "s": 180.0,
+    "ssw": 202.5,
+    "sw": 225.0,
+    "wsw": 247.5,
+    "w": 270.0,
+    "wnw": 292.5,
+    "nw": 315.0,
+    "nnw": 337.5,
+    "north": 0.0,
+    "northeast": 45.0,
+    "east": 90.0,
+    "southeast": 135.0,
+    "south": 180.0,
+    "southwest": 225.0,
+    "west": 270.0,
+    "northwest": 315.0,
+    # Vietnamese, compared without diacritics (đ → d) and spaces
+    "bac": 0.0,
+    "dongbac": 45.0,
+    "dong": 90.0,
+    "dongnam": 135.0,
+    "nam": 180.0,
+    "taynam": 225.0,
+    "tay": 270.0,
+    "taybac": 315.0,
+    "chinhbac": 0.0,
+    "chinhdong": 90.0,
+    "chinhnam": 180.0,
+    "chinhtay": 270.0,
+    "db": 45.0,
+    "dn": 135.0,
+    "tn": 225.0,
+    "tb": 315.0,
+    "b": 0.0,
+    "d": 90.0,
+    "t": 270.0,
+}
+_PREFIXES = ("huong ve phia", "huong ve", "huong", "ve phia", "phia", "direction", "facing", "to")
+_RANGE_SPLIT = re.compile(r"\s*(?:–|—|-|\.\.|→|->|~|\bto\b|\bden\b|\bđen\b)\s*")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A camera's direction in degrees clockwise from north (NaN when unknown).
+
+    ``min_deg``/``max_deg`` give a panning camera's range (clockwise from min to
+    max); ``deg`` is then the middle of the range.
+    """
+
+    deg: float = math.nan
+    min_deg: float = math.nan
+    max_deg: float = math.nan
+
+
+def _compass(s: str) -> float | None:
+    k = s.replace(" ", "").replace("-", "").replace(".", "")
+    return _COMPASS.get(k)
+
+
+def _single_heading(s: str) -> float:
+    s = s.strip()
+    for p in _PREFIXES:
+        if s.startswith(p + " "):
+            s = s[len(p) :].strip()
+    s = s.replace("°", " ").replace("º", " ")
+    s = re.sub(r"\b(do|deg|degrees?)\b", " ", s).strip()
+    c = _compass(s)
+    if c is not None:
+        return c
+    m = re.match(r"^([+-]?\d+(?:[.,]\d+)?)\s*(.*)$", s) or re.match(
+        r"^(.*?)\s*([+-]?\d+(?:[.,]\d+)?)$", s
+    )
+    if not m:
+        raise ValueError
+    num_s, rest = m.group(1), m.group(2)
+    if not re.match(r"^[+-]?\d", num_s):
+        num_s, rest = rest, num_s
+    deg = float(num_s.replace(",", "."))
+    if not 0.0 <= deg <= 360.0:
+        msg = "is out of range; a heading is 0–360 degrees clockwise from north"
+        raise ValueError(msg)
+    rest = rest.strip(" ()")
+    if rest:
+        c = _compass(rest)
+        if c is None:
+            raise ValueError
+        diff = abs((deg - c + 180.0) % 360.0 - 180.0)
+        if diff > 45.0:
+            msg = f"gives {deg:g}° and a compass point {c:g}° apart by {diff:g}°; keep one of them"
+            raise ValueError(msg)
+    return deg % 360.0
+
+
+def parse_heading(value: str) -> Heading:
+    """Parse a camera direction as people write it.
+
+    Accepts degrees (``"135"``, ``"135°"``, ``"135 độ"``), compass points in English or
+    Vietnamese (``"N"``, ``"NE"``, ``"ĐB"``, ``"Đông Bắc"``, ``"Hướng Bắc"``), both
+    (``"126° SE"``) and ranges for panning cameras (``"90-180"``, ``"NE–SE"``,
+    ``"từ 90 đến 180"``). A lone ``"N"`` is north.
+
+    Parameters
+    ----------
+    value
+        The cell text; empty gives an unknown heading.
+
+    Returns
+    -------
+    Heading
+        Degrees clockwise from north, and the range for a panning camera.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a direction, or degrees are outside 0–360.
+    """
+    raw = unicodedata.normalize("NFC", value).strip()
+    if not raw:
+        return Heading()
+    s = unaccent(raw.lower())
+    s = re.sub(r"^tu\s+", "", s)
+    try:
+        return Heading(deg=_single_heading(s))
+    except ValueError as err:
+        single_err = err
+    parts = [p for p in _RANGE_SPLIT.split(s) if p.strip()]
+    if len(parts) == 2:
+        try:
+            lo, hi = _single_heading(parts[0]), _single_heading(parts[1])
+        except ValueError as err:
+            if str(err):
+                raise
+        else:
+            if hi == 0.0 and re.search(r"360", parts[1]):
+                hi = 360.0
+            span = (hi - lo) % 360.0 or (360.0 if hi != lo else 0.0)
+            return Heading(deg=(lo + span / 2.0) % 360.0, min_deg=lo, max_deg=hi)
+    if str(single_err):
+        raise single_err
+    msg = (
+        "is not a direction; write degrees clockwise from north (e.g. 135), a compass "
+        "point (N, NE, ĐB, 'Hướng Bắc') or a range for a panning camera (90-180)"
+    )
+    raise ValueError(msg)
+
+
+# ----------------------------------------------------------------------------- phones
+
+#: Old 11-digit mobile prefixes and their 10-digit replacements (changed in 2018).
+OLD_MOBILE_PREFIXES: dict[str, str] = {
+    "0120": "070",
+    "0121": "079",
+    "0122": "077",
+    "0126": "076",
+    "0128": "078",
+    "0123": "083",
+    "0124": "084",
+    "0125": "085",
+    "0127": "081",
+    "0129": "082",
+    "0162": "032",
+    "0163": "033",
+    "0164": "034",
+    "0165": "035",
+    "0166": "036",
+    "0167": "037",
+    "0168": "038",
+    "0169": "039",
+    "0186": "056",
+    "0188": "058",
+    "0199": "059",
+}
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A parsed phone number: E.164 (``+84…``), and a warning for old numbers."""
+
+    e164: str
+    national: str
+    warning: str | None = None
+
+
+def format_national(e164: str) -> str:
+    """Show an E.164 number in the national form (``0905 123 456``)."""
+    try:
+        num = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
+def parse_phone(value: str) -> Phone | None:
+    """Parse a Vietnamese phone number into E.164.
+
+    Several numbers in one cell (``"0905 123 456 / 0234 3822 123"``) give the first.
+    Old 11-digit mobile numbers (012x, 016x, 018x, 0199, renumbered in 2018) are
+    converted to their 10-digit equivalent with a warning saying so.
+
+    Parameters
+    ----------
+    value
+        The cell text; empty gives None.
+
+    Returns
+    -------
+    Phone or None
+        The number, or None for an empty cell.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a valid Vietnamese (or international) number.
+    """
+    raw = text(value)
+    if not raw:
+        return None
+    first = re.split(r"\s*(?:/|;|,|\|| - | hoặc | or )\s*", raw)[0]
+    digits = re.sub(r"[^\d+]", "", first)
+    if digits.startswith("+84"):
+        national = "0" + digits[3:]
+    elif digits.startswith("0084"):
+        national = "0" + digits[4:]
+    elif digits.startswith("84") and len(digits) >= 11:
+        national = "0" + digits[2:]
+    elif digits and not digits.startswith(("0", "+")) and len(digits) in (9, 10):
+        national = "0" + digits  # leading zero lost in a spreadsheet number cell
+    else:
+        national = digits
+    warning = None
+    if len(national) == 11 and national[:4] in OLD_MOBILE_PREFIXES:
+        new = OLD_MOBILE_PREFIXES[national[:4]] + national[4:]
+        warning = (
+            f"is an old 11-digit mobile number (renumbered in 2018): replace its first four "
+            f"digits {national[:4]} with {OLD_MOBILE_PREFIXES[national[:4]]}"
+        )
+        national = new
+    try:
+        num = phonenumbers.parse(national, "VN")
+    except phonenumbers.NumberParseException:
+        num = None
+    if num is None or not phonenumbers.is_valid_number(num):
+        msg = (
+            "is not a valid Vietnamese phone number; write 10 digits like 0905 123 456 "
+            "(or a landline with its area code, 0234 3822 123)"
+        )
+        raise ValueError(msg)
+    e164 = str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
+    return Phone(e164=e164, national=format_national(e164), warning=warning)
+
+
+# ----------------------------------------------------------------------------- addresses
+
+_ALLEY_WORDS = {
+    "kiet": "Kiệt",
+    "k": "Kiệt",
+    "hem": "Hẻm",
+    "h": "Hẻm",
+    "ngo": "Ngõ",
+    "ngach": "Ngách",
+    "ngh": "Ngách",
+}
+_HOUSE = re.compile(
+    r"^(?:(?:số|so|no\.?|nhà|nha)\s*)?(\d+[A-Za-z]?(?:\s*/\s*\d+[A-Za-z]?)*)\b[\s,]*"
+)
+_ALLEY = re.compile(r"^([A-Za-zÀ-ỹĐđ]+)\.?\s*(\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*)\b[\s,]*")
+_STREET_PREFIX = re.compile(r"^(?:đường|duong|phố|pho|đ\.|d\.)\s+", re.IGNORECASE)
+
+
+def parse_address(value: str) -> dict[str, str]:
+    """Split a Vietnamese address into house number, alley (kiệt/hẻm/ngõ) and street.
+
+    ``"12 Kiệt 34 Chi Lăng, Huế"`` gives house ``12``, alley ``Kiệt 34``, street
+    ``Chi Lăng``; ``"123/45/6 Nguyễn Trãi"`` (Ho Chi Minh City style) gives house
+    ``123/45/6``, alley ``Hẻm 123/45``, street ``Nguyễn Trãi``. Parts that cannot be
+    found are empty; the raw address is always kept by the caller.
+
+    Parameters
+    ----------
+    value
+        The address as written.
+
+    Returns
+    -------
+    dict
+        ``house_number``, ``alley`` and ``street`` (strings, possibly empty).
+    """
+    raw = text(value)
+    out = {"house_number": "", "alley": "", "street": ""}
+    if not raw:
+        return out
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    main = next((p for p in parts if re.match(r"^(?:số\s*|so\s*)?\d", p, re.IGNORECASE)), parts[0])
+    m = _HOUSE.match(main)
+    if m:
+        out["house_number"] = re.sub(r"\s+", "", m.group(1))
+        main = main[m.end() :]
+    alleys = []
+    while True:
+        m = _ALLEY.match(main)
+        if not m or unaccent(m.group(1).lower()) not in _ALLEY_WORDS:
+            break
+        alleys.append(f"{_ALLEY_WORDS[unaccent(m.group(1).lower())]} {m.group(2)}")
+        main = main[m.end() :]
+    if alleys:
+        out["alley"] = " ".join(alleys)
+    elif "/" in out["house_number"]:
+        out["alley"] = "Hẻm " + out["house_number"].rsplit("/", 1)[0]
+    out["street"] = _STREET_PREFIX.sub("", main.strip(" ,.-")).strip()
+    return out
