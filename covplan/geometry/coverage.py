@@ -1,0 +1,549 @@
+"""The sparse coverage matrix: which camera pose sees which target, and at what pixel density.
+
+:func:`coverage_matrix` builds it without ever looping over target–pose pairs in Python:
+
+1. poses are grouped into *viewpoints* (same position, same mounted building): the
+   sight line, hence occlusion, depends only on the viewpoint and the target;
+2. a KD-tree over targets gives, for every viewpoint, the targets within the
+   farthest horizontal range of any of its poses (for the loosest DORI level asked);
+3. all those sight lines are tested against the eroded building blocks in one
+   ``STRtree.query(lines, predicate="intersects")`` (:mod:`covplan.geometry.visibility`);
+4. unblocked viewpoint–target pairs are expanded to the viewpoint's poses and the FOV,
+   range, dead-zone and far-limit tests run as numpy array operations
+   (:func:`covplan.geometry.view.in_view`), in chunks to bound memory.
+
+Targets no pose sees are listed in :attr:`Coverage.unseeable` with the reason.
+
+:func:`existing_coverage` answers "what do the cameras we already have see?": the share
+of each route and residential group observed, and the gaps as line segments for maps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from geopandas import GeoDataFrame
+from pyproj import CRS
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from covplan import settings
+from covplan._errors import InputError
+from covplan.camera.spec import level_px_per_m
+from covplan.geometry import view
+from covplan.geometry._common import ids, to_metric, xy
+from covplan.geometry.visibility import Occluders, blocked, inside_blocks, sight_lines
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "POSE_COLUMNS",
+    "UNSEEABLE_REASONS",
+    "Coverage",
+    "coverage_matrix",
+    "occluders_for",
+    "pose_arrays",
+    "target_thresholds",
+]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+POSE_COLUMNS = ("heading_deg", "hfov_deg", "resolution_px")
+
+#: Why a target is seen by no pose, in the order they are tested.
+UNSEEABLE_REASONS = {
+    "inside_building": "deeper than the sliver tolerance inside a building footprint",
+    "no_pose_in_range": "no pose reaches the target's DORI level at its distance "
+    "(beyond range, in every dead zone, or past every far limit)",
+    "outside_every_view": "poses in range, but the target is outside each one's FOV",
+    "occluded": "in view and range of some poses, but a building hides it from each",
+}
+
+
+@dataclass
+class Coverage:
+    """A sparse coverage matrix and what explains its empty rows.
+
+    Attributes
+    ----------
+    seen
+        CSR bool, n_targets × n_poses: pose j sees target i at its level.
+    px_per_m
+        CSR float with the same pattern: pixel density of each seen pair.
+    target_ids, pose_ids
+        Row and column labels (``target_id`` / ``pose_id`` columns, or the index).
+    unseeable
+        DataFrame ``target_id, reason, n_in_range, n_in_view`` for every target no
+        pose sees (reasons in :data:`UNSEEABLE_REASONS`).
+    sliver_tolerance_m
+        The tolerance used for occlusion.
+    seconds
+        Time per stage.
+    stats
+        Counts: viewpoints, candidate pairs, sight lines blocked, pose pairs tested.
+    """
+
+    seen: sparse.csr_matrix
+    px_per_m: sparse.csr_matrix
+    target_ids: np.ndarray
+    pose_ids: np.ndarray
+    unseeable: pd.DataFrame
+    sliver_tolerance_m: float = 0.0
+    seconds: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(n_targets, n_poses)."""
+        return (int(self.seen.shape[0]), int(self.seen.shape[1]))
+
+    @property
+    def nnz(self) -> int:
+        """Number of seen target–pose pairs."""
+        return int(self.seen.nnz)
+
+    def cover_count(self, selected: npt.ArrayLike | None = None) -> IntArray:
+        """Return how many (selected) poses see each target.
+
+        Parameters
+        ----------
+        selected
+            Bool mask over poses; default all poses.
+
+        Returns
+        -------
+        numpy.ndarray of int
+            One count per target, in row order.
+        """
+        if selected is None:
+            return np.asarray(self.seen.sum(axis=1), dtype=np.int64).ravel()
+        mask = np.asarray(selected, dtype=bool)
+        return np.asarray(self.seen @ mask.astype(np.int64), dtype=np.int64).ravel()
+
+
+def target_thresholds(targets: pd.DataFrame, default_level: str | float = "observe") -> FloatArray:
+    """Return the px/m each target's DORI level asks for.
+
+    Parameters
+    ----------
+    targets
+        With a ``level`` column (level names or px/m); missing or NaN → ``default_level``.
+    default_level
+        Level for targets without one.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    if "level" not in targets.columns:
+        return np.full(len(targets), level_px_per_m(default_level))
+    levels = targets["level"].to_numpy(dtype=object)
+    table: dict[Any, float] = {}
+    out = np.empty(len(levels))
+    for i, lv in enumerate(levels):  # per target, not per pair; memoised
+        key = default_level if lv is None or (isinstance(lv, float) and np.isnan(lv)) else lv
+        if key not in table:
+            table[key] = level_px_per_m(key)
+        out[i] = table[key]
+    return out
+
+
+def pose_arrays(poses: pd.DataFrame) -> dict[str, FloatArray]:
+    """Return the pose parameters as float arrays, with documented defaults for gaps.
+
+    Missing or NaN ``mount_height_m`` → :data:`covplan.settings.mount_height_m`;
+    ``tilt_deg`` → :data:`covplan.settings.tilt_deg`; ``vfov_deg`` → derived from
+    ``hfov_deg`` for a 16:9 sensor (180 for a fisheye). A NaN ``heading_deg`` sees
+    nothing (unless ``hfov_deg >= 360``).
+
+    Parameters
+    ----------
+    poses
+        The poses table (docs/interfaces.md).
+
+    Returns
+    -------
+    dict[str, numpy.ndarray]
+        heading_deg, hfov_deg, vfov_deg, resolution_px, mount_height_m, tilt_deg.
+    """
+    missing = [c for c in POSE_COLUMNS if c not in poses.columns]
+    if missing:
+        msg = f"poses lack columns {missing}; build them with site_poses() or optimise.options"
+        raise InputError(msg, column=missing[0])
+
+    def col(name: str, default: float) -> FloatArray:
+        if name not in poses.columns:
+            return np.full(len(poses), default)
+        arr = pd.to_numeric(poses[name], errors="coerce").to_numpy(float)
+        return np.where(np.isnan(arr), default, arr)
+
+    hfov = pd.to_numeric(poses["hfov_deg"], errors="coerce").to_numpy(float)
+    res = pd.to_numeric(poses["resolution_px"], errors="coerce").to_numpy(float)
+    bad = np.isnan(hfov) | np.isnan(res) | (hfov <= 0) | (res <= 0)
+    if bad.any():
+        where = poses.index[bad][:5].tolist()
+        msg = f"{int(bad.sum())} poses have no usable hfov_deg/resolution_px (e.g. rows {where})"
+        raise InputError(msg, column="hfov_deg")
+    with np.errstate(invalid="ignore"):
+        vfov_169 = np.where(
+            hfov >= 180, 180.0, np.degrees(2 * np.arctan(np.tan(np.radians(hfov / 2)) * 9 / 16))
+        )
+    vfov = col("vfov_deg", np.nan)
+    vfov = np.where(np.isnan(vfov), vfov_169, vfov)
+    return {
+        "heading_deg": pd.to_numeric(poses["heading_deg"], errors="coerce").to_numpy(float),
+        "hfov_deg": hfov,
+        "vfov_deg": vfov,
+        "resolution_px": res,
+        "mount_height_m": col("mount_height_m", settings.mount_height_m),
+        "tilt_deg": col("tilt_deg", settings.tilt_deg),
+    }
+
+
+def occluders_for(
+    buildings: GeoDataFrame | None,
+    *,
+    crs: CRS | str | int | None = None,
+    sliver_tolerance_m: float | None = None,
+) -> Occluders:
+    """Build the occluders of a buildings table (metric CRS, eroded blocks, footprints by id).
+
+    Parameters
+    ----------
+    buildings
+        ``building_id`` (column or index) and footprints; None or empty: nothing occludes.
+    crs
+        Projected CRS to compute in (default: the table's own, which must be metric).
+    sliver_tolerance_m
+        Default :data:`covplan.settings.sliver_tolerance_m`.
+
+    Returns
+    -------
+    Occluders
+    """
+    tol = settings.sliver_tolerance_m if sliver_tolerance_m is None else sliver_tolerance_m
+    if buildings is None or len(buildings) == 0:
+        return Occluders.from_footprints([], [], sliver_tolerance_m=tol)
+    b = to_metric(buildings, crs, "buildings")
+    bid = [str(i) for i in ids(b, "building_id")]
+    return Occluders.from_footprints(b.geometry.to_numpy(), bid, sliver_tolerance_m=tol)
+
+
+def coverage_matrix(
+    targets: GeoDataFrame,
+    poses: GeoDataFrame,
+    buildings: GeoDataFrame | None,
+    *,
+    crs: CRS | str | int | None = None,
+    sliver_tolerance_m: float | None = None,
+    default_level: str | float = "observe",
+    occluders: Occluders | None = None,
+    chunk_pairs: int = 2_000_000,
+) -> Coverage:
+    """Build the sparse targets × poses coverage matrix with pixel densities.
+
+    Parameters
+    ----------
+    targets
+        Points with ``level`` (DORI level name or px/m; default ``default_level``) and
+        ``target_id`` (column, else the index labels the rows).
+    poses
+        Points with heading_deg, hfov_deg, vfov_deg, resolution_px, mount_height_m,
+        tilt_deg, building_id (optional) and ``pose_id`` (column, else the index);
+        see docs/interfaces.md. Gaps are filled as :func:`pose_arrays` documents.
+    buildings
+        Footprints with ``building_id`` (column or index); None: nothing occludes.
+    crs
+        Projected metric CRS to compute in (e.g. ``area.crs``). Default: the inputs'
+        own CRS, which must then be projected; tables in degrees raise CRSError.
+    sliver_tolerance_m
+        Depth of footprint a sight line may cross (mapping slivers); default
+        :data:`covplan.settings.sliver_tolerance_m`; 0 gives the plain test.
+        See :mod:`covplan.geometry.visibility`.
+    default_level
+        DORI level for targets without a ``level``.
+    occluders
+        Prebuilt :class:`Occluders` (reuse across calls); overrides ``buildings``.
+    chunk_pairs
+        Maximum target–pose pairs tested per numpy batch (memory bound).
+
+    Returns
+    -------
+    Coverage
+        ``seen`` and ``px_per_m`` as CSR matrices (rows = targets in order, columns =
+        poses in order) and the ``unseeable`` report.
+
+    Raises
+    ------
+    CRSError
+        A table without a CRS, or in degrees with no ``crs`` given.
+    """
+    t0 = time.perf_counter()
+    seconds: dict[str, float] = {}
+    if crs is None and targets.crs is not None and targets.crs.is_projected:
+        crs = targets.crs
+    tgt = to_metric(targets, crs, "targets")
+    pos = to_metric(poses, crs, "poses")
+    tol = settings.sliver_tolerance_m if sliver_tolerance_m is None else sliver_tolerance_m
+    if occluders is None:
+        occluders = occluders_for(buildings, crs=crs, sliver_tolerance_m=tol)
+    seconds["occluders"] = time.perf_counter() - t0
+
+    n_t, n_p = len(tgt), len(pos)
+    T = xy(tgt) if n_t else np.empty((0, 2))
+    P = xy(pos) if n_p else np.empty((0, 2))
+    thr = target_thresholds(tgt, default_level)
+    pa = pose_arrays(pos) if n_p else {}
+    mounted_ids = (
+        pos["building_id"].to_numpy(dtype=object)
+        if "building_id" in pos.columns
+        else np.full(n_p, None, dtype=object)
+    )
+
+    # 1. viewpoints: poses sharing a position and a mounted building
+    t1 = time.perf_counter()
+    bkey = np.array([None if _missing(b) else str(b) for b in mounted_ids], dtype=object)
+    key = pd.DataFrame({"x": P[:, 0], "y": P[:, 1], "b": pd.Series(bkey).fillna("")})
+    vp_of_pose = key.groupby(["x", "y", "b"], sort=False).ngroup().to_numpy(np.int64)
+    n_v = int(vp_of_pose.max()) + 1 if n_p else 0
+    first = np.full(n_v, -1, dtype=np.int64)
+    first[vp_of_pose[::-1]] = np.arange(n_p)[::-1]
+    V = P[first] if n_v else np.empty((0, 2))
+    vp_building = bkey[first] if n_v else np.empty(0, dtype=object)
+    order = np.argsort(vp_of_pose, kind="stable")
+    counts = np.bincount(vp_of_pose, minlength=n_v)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+
+    # 2. candidate viewpoint–target pairs within the farthest reach of each viewpoint
+    if n_t and n_p:
+        reach_pose = view.horizontal_range_m(
+            pa["resolution_px"],
+            pa["hfov_deg"],
+            thr.min(),
+            pa["mount_height_m"],
+            pa["tilt_deg"],
+            pa["vfov_deg"],
+        )
+        reach_v = np.zeros(n_v)
+        np.maximum.at(reach_v, vp_of_pose, reach_pose)
+        reach_v = reach_v * (1 + 1e-9) + 1e-6
+        tree = cKDTree(T)
+        hits = tree.query_ball_point(V, reach_v, return_sorted=False)
+        lens = np.fromiter((len(h) for h in hits), dtype=np.int64, count=n_v)
+        pv = np.repeat(np.arange(n_v, dtype=np.int64), lens)
+        pt = (
+            np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])
+            if lens.sum()
+            else np.empty(0, dtype=np.int64)
+        )
+    else:
+        pv = pt = np.empty(0, dtype=np.int64)
+    seconds["candidates"] = time.perf_counter() - t1
+
+    # 3. one batched occlusion test for all viewpoint–target sight lines
+    t2 = time.perf_counter()
+    own = np.array(
+        [None if b is None else occluders.footprints.get(b) for b in vp_building], dtype=object
+    )
+    lines = sight_lines(V[pv], T[pt], own[pv] if len(pv) else None)
+    is_blocked = blocked(occluders, lines)
+    del lines
+    seconds["occlusion"] = time.perf_counter() - t2
+
+    # 4. expand unblocked pairs to poses; FOV / range / dead zone as array math
+    t3 = time.perf_counter()
+    keep = ~is_blocked
+    rows, cols, dens, tested = _expand(
+        pv[keep], pt[keep], T, V, thr, pa, order, starts, counts, chunk_pairs
+    )
+    seen = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n_t, n_p), dtype=bool
+    )
+    px = sparse.csr_matrix((dens, (rows, cols)), shape=(n_t, n_p), dtype=np.float64)
+    seen.sort_indices()
+    px.sort_indices()
+    seconds["views"] = time.perf_counter() - t3
+
+    # 5. why are the empty rows empty?
+    t4 = time.perf_counter()
+    n_seen = np.diff(seen.indptr)
+    unseen = np.flatnonzero(n_seen == 0)
+    unseeable = _diagnose(
+        unseen, pv, pt, is_blocked, T, V, thr, pa, order, starts, counts, occluders, chunk_pairs
+    )
+    tid = ids(tgt, "target_id")
+    unseeable.insert(0, "target_id", tid[unseen])
+    seconds["unseeable"] = time.perf_counter() - t4
+    seconds["total"] = time.perf_counter() - t0
+
+    stats = {
+        "targets": n_t,
+        "poses": n_p,
+        "viewpoints": n_v,
+        "sight_lines": len(pv),
+        "blocked": int(is_blocked.sum()),
+        "pose_pairs_tested": tested,
+        "nnz": int(seen.nnz),
+        "unseeable": len(unseen),
+    }
+    logger.info(
+        "coverage: %d targets x %d poses, %d seen pairs, %d targets unseeable, %.2f s",
+        n_t,
+        n_p,
+        seen.nnz,
+        len(unseen),
+        seconds["total"],
+    )
+    return Coverage(
+        seen=seen,
+        px_per_m=px,
+        target_ids=tid,
+        pose_ids=ids(pos, "pose_id"),
+        unseeable=unseeable,
+        sliver_tolerance_m=tol,
+        seconds=seconds,
+        stats=stats,
+    )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _pose_pairs(
+    pv: IntArray, counts: IntArray, starts: IntArray, order: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Expand viewpoint pairs to (pair index, pose index) without a Python loop."""
+    rep = counts[pv]
+    total = int(rep.sum())
+    pair = np.repeat(np.arange(len(pv), dtype=np.int64), rep)
+    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(rep) - rep, rep)
+    pose = order[np.repeat(starts[pv], rep) + offset]
+    return pair, pose
+
+
+def _chunks(pv: IntArray, counts: IntArray, chunk_pairs: int) -> list[slice]:
+    """Split viewpoint pairs into slices expanding to at most ~chunk_pairs pose pairs."""
+    if len(pv) == 0:
+        return []
+    cum = np.cumsum(counts[pv])
+    bounds = np.searchsorted(cum, np.arange(chunk_pairs, int(cum[-1]), chunk_pairs), side="left")
+    edges = np.unique(np.concatenate([[0], bounds + 1, [len(pv)]]))
+    edges = np.clip(edges, 0, len(pv))
+    return [slice(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def _pair_tests(
+    pt: IntArray,
+    pv: IntArray,
+    pose: IntArray,
+    T: FloatArray,
+    V: FloatArray,
+    thr: FloatArray,
+    pa: dict[str, FloatArray],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], FloatArray]:
+    """Return (in range, in view, density) for target–pose pairs."""
+    d = T[pt] - V[pv]
+    seen, dens = view.in_view(
+        d[:, 0],
+        d[:, 1],
+        heading_deg=pa["heading_deg"][pose],
+        hfov_deg=pa["hfov_deg"][pose],
+        vfov_deg=pa["vfov_deg"][pose],
+        resolution_px=pa["resolution_px"][pose],
+        mount_height_m=pa["mount_height_m"][pose],
+        tilt_deg=pa["tilt_deg"][pose],
+        px_per_m_required=thr[pt],
+    )
+    horiz = np.hypot(d[:, 0], d[:, 1])
+    h, tilt, vfov = pa["mount_height_m"][pose], pa["tilt_deg"][pose], pa["vfov_deg"][pose]
+    in_range = (
+        (dens >= thr[pt])
+        & (horiz >= view.near_dead_zone_m(h, tilt, vfov))
+        & (horiz <= view.far_limit_m(h, tilt, vfov))
+    )
+    return in_range, seen, dens
+
+
+def _expand(
+    pv: IntArray,
+    pt: IntArray,
+    T: FloatArray,
+    V: FloatArray,
+    thr: FloatArray,
+    pa: dict[str, FloatArray],
+    order: IntArray,
+    starts: IntArray,
+    counts: IntArray,
+    chunk_pairs: int,
+) -> tuple[IntArray, IntArray, FloatArray, int]:
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    dens: list[FloatArray] = []
+    tested = 0
+    for sl in _chunks(pv, counts, chunk_pairs):
+        pair, pose = _pose_pairs(pv[sl], counts, starts, order)
+        tt, vv = pt[sl][pair], pv[sl][pair]
+        _, ok, dd = _pair_tests(tt, vv, pose, T, V, thr, pa)
+        tested += len(pose)
+        rows.append(tt[ok])
+        cols.append(pose[ok])
+        dens.append(dd[ok])
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), 0
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(dens), tested
+
+
+def _diagnose(
+    unseen: IntArray,
+    pv: IntArray,
+    pt: IntArray,
+    is_blocked: npt.NDArray[np.bool_],
+    T: FloatArray,
+    V: FloatArray,
+    thr: FloatArray,
+    pa: dict[str, FloatArray],
+    order: IntArray,
+    starts: IntArray,
+    counts: IntArray,
+    occluders: Occluders,
+    chunk_pairs: int,
+) -> pd.DataFrame:
+    n_t = len(T)
+    in_range_n = np.zeros(n_t, dtype=np.int64)
+    in_view_n = np.zeros(n_t, dtype=np.int64)
+    is_unseen = np.zeros(n_t, dtype=bool)
+    is_unseen[unseen] = True
+    sel = is_unseen[pt] if len(pt) else np.zeros(0, dtype=bool)
+    spv, spt = pv[sel], pt[sel]
+    for sl in _chunks(spv, counts, chunk_pairs):
+        pair, pose = _pose_pairs(spv[sl], counts, starts, order)
+        tt, vv = spt[sl][pair], spv[sl][pair]
+        rng, ok, _ = _pair_tests(tt, vv, pose, T, V, thr, pa)
+        np.add.at(in_range_n, tt, rng)
+        np.add.at(in_view_n, tt, ok)
+    inside = inside_blocks(occluders, T[unseen]) if len(unseen) else np.zeros(0, bool)
+    reason = np.where(
+        inside,
+        "inside_building",
+        np.where(
+            in_range_n[unseen] == 0,
+            "no_pose_in_range",
+            np.where(in_view_n[unseen] == 0, "outside_every_view", "occluded"),
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "reason": pd.Series(reason, dtype=object),
+            "n_in_range": in_range_n[unseen],
+            "n_in_view": in_view_n[unseen],
+        }
+    )

@@ -1,0 +1,429 @@
+"""Candidate sites for new cameras, and the poses a catalogue gives them.
+
+:func:`candidate_sites` lists where a new camera could go: OSM power poles and
+street lamps near the planned routes, the start and end of each alley (đầu và cuối
+kiệt), intersections, points every ``site_spacing_m`` along the planned routes, and
+sites a planner adds from a file; sites inside forbidden zones are dropped.
+:func:`site_poses` turns sites × catalogue specs × headings into the poses table of
+docs/interfaces.md (the optimiser's "new" options).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from geopandas import GeoDataFrame
+from shapely.geometry.base import BaseGeometry
+
+from covplan import settings
+from covplan._errors import InputError
+from covplan.camera.spec import CameraSpec
+from covplan.geometry._common import to_metric
+from covplan.geometry.view import angle_off_heading
+
+if TYPE_CHECKING:
+    from covplan.area import Area
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["SITE_COLUMNS", "candidate_sites", "site_poses"]
+
+SITE_COLUMNS = ["site_id", "kind", "capacity", "mount_height_m", "building_id", "geometry"]
+POSE_COLUMNS = [
+    "source",
+    "camera_id",
+    "site_id",
+    "heading_deg",
+    "spec_id",
+    "hfov_deg",
+    "vfov_deg",
+    "resolution_px",
+    "mount_height_m",
+    "tilt_deg",
+    "building_id",
+    "cost",
+    "geometry",
+]
+
+
+def site_poses(
+    sites: GeoDataFrame,
+    specs: Mapping[str, CameraSpec] | Iterable[CameraSpec],
+    *,
+    headings: int | None = None,
+    tilt_deg: float | None = None,
+    first_pose_id: int = 0,
+) -> GeoDataFrame:
+    """Return the poses of new cameras: every site × spec × heading.
+
+    Parameters
+    ----------
+    sites
+        From :func:`candidate_sites` (site_id, mount_height_m, building_id, geometry;
+        an optional ``outward_deg`` restricts a wall site to headings within 90° of it,
+        so a camera on a wall never looks into its own house).
+    specs
+        Camera specs, e.g. ``load_catalogue()``.
+    headings
+        Number of evenly spaced headings from north (default
+        :data:`covplan.settings.headings`, 8: every 45°). A 360° fisheye gets one.
+    tilt_deg
+        Downward tilt of new cameras (default :data:`covplan.settings.tilt_deg`).
+    first_pose_id
+        Number of the first pose (to append to the poses of existing cameras).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Index ``pose_id`` (int); columns source ("new"), camera_id (None), site_id,
+        heading_deg, spec_id, hfov_deg, vfov_deg, resolution_px, mount_height_m,
+        tilt_deg, building_id, cost (price_vnd), geometry — in the sites' CRS.
+        Order: site, then spec, then heading.
+    """
+    spec_list = list(specs.values()) if isinstance(specs, Mapping) else list(specs)
+    n_head = settings.headings if headings is None else int(headings)
+    if n_head < 1:
+        raise InputError("headings must be at least 1", value=headings)
+    tilt = settings.tilt_deg if tilt_deg is None else float(tilt_deg)
+    angles = np.arange(n_head) * 360.0 / n_head
+    n_s = len(sites)
+    mount = (
+        pd.to_numeric(sites["mount_height_m"], errors="coerce").fillna(settings.mount_height_m)
+        if "mount_height_m" in sites.columns
+        else pd.Series(settings.mount_height_m, index=sites.index)
+    ).to_numpy(float)
+    bid = (
+        sites["building_id"].to_numpy(dtype=object)
+        if "building_id" in sites.columns
+        else np.full(n_s, None, dtype=object)
+    )
+    outward = (
+        pd.to_numeric(sites["outward_deg"], errors="coerce").to_numpy(float)
+        if "outward_deg" in sites.columns
+        else np.full(n_s, np.nan)
+    )
+    site_ids = (
+        sites["site_id"].to_numpy(dtype=object)
+        if "site_id" in sites.columns
+        else (sites.index.to_numpy(dtype=object))
+    )
+    frames = []
+    for spec in spec_list:  # a handful of specs; everything inside is vectorised
+        spec_angles = np.array([0.0]) if spec.hfov_deg >= 360 else angles
+        s_idx = np.repeat(np.arange(n_s), len(spec_angles))
+        head = np.tile(spec_angles, n_s)
+        ok = np.isnan(outward[s_idx]) | (angle_off_heading(head, outward[s_idx]) <= 90.0)
+        s_idx, head = s_idx[ok], head[ok]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "_site": s_idx,
+                    "_spec": spec.spec_id,
+                    "source": "new",
+                    "camera_id": None,
+                    "site_id": site_ids[s_idx],
+                    "heading_deg": head,
+                    "spec_id": spec.spec_id,
+                    "hfov_deg": float(spec.hfov_deg),
+                    "vfov_deg": float(spec.vfov_deg),
+                    "resolution_px": int(spec.resolution_px),
+                    "mount_height_m": mount[s_idx],
+                    "tilt_deg": tilt,
+                    "building_id": bid[s_idx],
+                    "cost": float(spec.price_vnd),
+                }
+            )
+        )
+    spec_rank = {s.spec_id: i for i, s in enumerate(spec_list)}
+    if frames:
+        df = pd.concat(frames, ignore_index=True)
+        df["_rank"] = df["_spec"].map(spec_rank)
+        df = df.sort_values(["_site", "_rank", "heading_deg"], kind="stable")
+        geom = sites.geometry.to_numpy()[df["_site"].to_numpy()]
+        df = df.drop(columns=["_site", "_spec", "_rank"])
+    else:
+        df = pd.DataFrame(columns=POSE_COLUMNS[:-1])
+        geom = np.empty(0, dtype=object)
+    df.index = pd.RangeIndex(first_pose_id, first_pose_id + len(df), name="pose_id")
+    out = GeoDataFrame(df, geometry=list(geom), crs=sites.crs)
+    logger.info(
+        "site poses: %d sites x %d specs x %d headings -> %d poses",
+        n_s,
+        len(spec_list),
+        n_head,
+        len(out),
+    )
+    return out
+
+
+def _as_gdf(obj: Any, crs: Any, name: str) -> GeoDataFrame | None:
+    """Read a planner's file or accept a GeoDataFrame / geometry."""
+    if obj is None:
+        return None
+    if isinstance(obj, GeoDataFrame):
+        gdf = obj
+    elif isinstance(obj, BaseGeometry):
+        gdf = GeoDataFrame(geometry=[obj], crs=4326)
+    elif isinstance(obj, str | os.PathLike):
+        try:
+            gdf = gpd.read_file(obj)
+        except Exception as err:  # pyogrio raises several kinds
+            msg = f"cannot read {name} file: {err}; give a GeoPackage, GeoJSON or Shapefile"
+            raise InputError(msg, file=str(obj)) from err
+        if gdf.crs is None:
+            msg = f"{name} file has no CRS; save it with one (e.g. EPSG:4326)"
+            raise InputError(msg, file=str(obj))
+    else:
+        msg = f"{name} must be a GeoDataFrame, a shapely geometry or a file path"
+        raise InputError(msg, value=type(obj).__name__)
+    return to_metric(gdf, crs, name)
+
+
+def _points_along(
+    lines: GeoDataFrame, spacing_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return (row, part, measure_m, point) at midpoints of equal pieces ≤ spacing_m."""
+    parts = lines.geometry.to_numpy()
+    rows_l, part_l, meas_l, pts_l = [], [], [], []
+    for row, geom in enumerate(parts):  # per route, not per pair
+        merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+        for k, line in enumerate(shapely.get_parts(merged)):
+            length = line.length
+            if length <= 0:
+                continue
+            n = max(1, math.ceil(length / spacing_m - 1e-9))
+            m = (np.arange(n) + 0.5) * length / n
+            rows_l.append(np.full(n, row))
+            part_l.append(np.full(n, k))
+            meas_l.append(m)
+            pts_l.append(shapely.line_interpolate_point(line, m))
+    if not rows_l:
+        e = np.empty(0)
+        return e.astype(int), e.astype(int), e, np.empty(0, dtype=object)
+    return (
+        np.concatenate(rows_l),
+        np.concatenate(part_l),
+        np.concatenate(meas_l),
+        np.concatenate(pts_l),
+    )
+
+
+def candidate_sites(
+    area: Area,
+    *,
+    site_spacing_m: float | None = None,
+    extra: GeoDataFrame | BaseGeometry | str | os.PathLike[str] | None = None,
+    forbidden: GeoDataFrame | BaseGeometry | str | os.PathLike[str] | None = None,
+    capacity: int = 2,
+    kinds: Iterable[str] | None = None,
+    pole_distance_m: float | None = None,
+) -> GeoDataFrame:
+    """Return candidate sites for new cameras.
+
+    Parameters
+    ----------
+    area
+        The ward (:class:`covplan.area.Area`).
+    site_spacing_m
+        Spacing of ``edge`` sites along the planned routes (default
+        :data:`covplan.settings.site_spacing_m`, 10 m); sites sit at the midpoints of
+        equal pieces no longer than this.
+    extra
+        Sites a planner adds: a GeoDataFrame or a file (GeoPackage, GeoJSON,
+        Shapefile) of points, with optional site_id, kind, capacity, mount_height_m,
+        building_id columns (kind defaults to ``pole``).
+    forbidden
+        Zones where no camera may go (polygons: GeoDataFrame, geometry in EPSG:4326,
+        or a file); sites inside are dropped.
+    capacity
+        Cameras per site (2: back to back on a pole).
+    kinds
+        Route kinds to site along (default: the area's planned routes).
+    pole_distance_m
+        Poles and street lamps farther than this from a planned route are dropped
+        (default :data:`covplan.settings.pole_distance_m`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        site_id (str), kind {pole, street_lamp, alley_end, intersection, edge, wall},
+        capacity, mount_height_m, building_id, route_id (the route a site is on, or
+        None), geometry Point — in EPSG:4326, index 0..n-1.
+    """
+    from covplan.area import intersections, route_ends
+
+    spacing = settings.site_spacing_m if site_spacing_m is None else float(site_spacing_m)
+    if spacing <= 0:
+        raise InputError("site_spacing_m must be positive", value=site_spacing_m)
+    near = settings.pole_distance_m if pole_distance_m is None else float(pole_distance_m)
+    crs = area.crs
+    routes = _planned(area, kinds)
+    routes_m = routes.to_crs(crs)
+    planned_ids = set(routes["route_id"])
+    frames: list[GeoDataFrame] = []
+
+    # poles and street lamps near a planned route
+    poles = area.poles
+    if len(poles) and len(routes_m):
+        pm = poles.to_crs(crs)
+        tree = shapely.STRtree(routes_m.geometry.to_numpy())
+        pi, ri = tree.query(pm.geometry.to_numpy(), predicate="dwithin", distance=near)
+        keep = np.unique(pi)
+        pm = pm.iloc[keep]
+        pid = pm["pole_id"] if "pole_id" in pm.columns else pm.index.to_series()
+        first_route = pd.Series(ri, index=pi).groupby(level=0).first()
+        frames.append(
+            GeoDataFrame(
+                {
+                    "site_id": pid.astype(str).to_numpy(),
+                    "kind": np.where(pm["kind"].to_numpy() == "street_lamp", "street_lamp", "pole"),
+                    "route_id": routes_m["route_id"].to_numpy()[first_route.loc[keep].to_numpy()],
+                },
+                geometry=pm.geometry.to_numpy(),
+                crs=crs,
+            )
+        )
+
+    # alley ends and intersections (one site per node; an alley end wins)
+    ends = route_ends(area)
+    ends = ends[ends["route_id"].isin(planned_ids) & (ends["end_kind"] != "cut")]
+    inter = intersections(area)
+    inter_ids = _node_route_ids(inter)
+    touches = np.array([bool(set(r) & planned_ids) for r in inter_ids], dtype=bool)
+    inter = inter[touches] if len(inter) else inter
+    node_frames = []
+    if len(ends):
+        e = ends.drop_duplicates("node_id")
+        node_frames.append(
+            GeoDataFrame(
+                {
+                    "site_id": [f"node/{n}" for n in e["node_id"]],
+                    "kind": "alley_end",
+                    "route_id": e["route_id"].to_numpy(),
+                    "_node": e["node_id"].to_numpy(),
+                },
+                geometry=e.geometry.to_numpy(),
+                crs=ends.crs,
+            )
+        )
+    if len(inter):
+        nid = inter["node_id"] if "node_id" in inter.columns else inter.index.to_series()
+        first_planned = [
+            next((r for r in rs if r in planned_ids), None) for rs in _node_route_ids(inter)
+        ]
+        node_frames.append(
+            GeoDataFrame(
+                {
+                    "site_id": [f"node/{n}" for n in nid],
+                    "kind": "intersection",
+                    "route_id": first_planned,
+                    "_node": nid.to_numpy(),
+                },
+                geometry=inter.geometry.to_numpy(),
+                crs=inter.crs,
+            )
+        )
+    if node_frames:
+        nodes = pd.concat(node_frames, ignore_index=True).drop_duplicates("_node")
+        frames.append(GeoDataFrame(nodes.drop(columns="_node"), crs=node_frames[0].crs).to_crs(crs))
+
+    # edge sites every site_spacing_m along planned routes
+    row, part, meas, pts = _points_along(routes_m, spacing)
+    rid = routes_m["route_id"].to_numpy()[row]
+    frames.append(
+        GeoDataFrame(
+            {
+                "site_id": [f"{r}#{p}@{m:.0f}m" for r, p, m in zip(rid, part, meas, strict=True)],
+                "kind": "edge",
+                "route_id": rid,
+            },
+            geometry=list(pts),
+            crs=crs,
+        )
+    )
+
+    # the planner's own sites
+    ex = _as_gdf(extra, crs, "extra sites")
+    if ex is not None and len(ex):
+        exd = GeoDataFrame(
+            {
+                "site_id": (
+                    ex["site_id"].astype(str).to_numpy()
+                    if "site_id" in ex.columns
+                    else [f"extra-{i}" for i in range(len(ex))]
+                ),
+                "kind": ex["kind"].to_numpy() if "kind" in ex.columns else "pole",
+                "route_id": None,
+            },
+            geometry=ex.geometry.to_numpy(),
+            crs=crs,
+        )
+        for col in ("capacity", "mount_height_m", "building_id"):
+            if col in ex.columns:
+                exd[col] = ex[col].to_numpy()
+        frames.append(exd)
+
+    sites = GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+    if "capacity" not in sites.columns:
+        sites["capacity"] = np.nan
+    if "mount_height_m" not in sites.columns:
+        sites["mount_height_m"] = np.nan
+    if "building_id" not in sites.columns:
+        sites["building_id"] = None
+    sites["capacity"] = pd.to_numeric(sites["capacity"], errors="coerce").fillna(capacity)
+    sites["capacity"] = sites["capacity"].astype(int)
+    sites["mount_height_m"] = pd.to_numeric(sites["mount_height_m"], errors="coerce").fillna(
+        settings.mount_height_m
+    )
+    sites["building_id"] = (
+        sites["building_id"].astype(object).where(sites["building_id"].notna(), None)
+    )
+    sites = sites.drop_duplicates("site_id")
+
+    # forbidden zones
+    fz = _as_gdf(forbidden, crs, "forbidden zones")
+    n_forbidden = 0
+    if fz is not None and len(fz):
+        zone = shapely.union_all(fz.geometry.to_numpy())
+        bad = shapely.intersects(zone, sites.geometry.to_numpy())
+        n_forbidden = int(bad.sum())
+        sites = sites[~bad]
+
+    sites = sites[[*SITE_COLUMNS[:-1], "route_id", "geometry"]].reset_index(drop=True)
+    out = sites.to_crs(4326)
+    logger.info(
+        "candidate sites: %d (%s); %d dropped in forbidden zones",
+        len(out),
+        ", ".join(f"{k} {v}" for k, v in out["kind"].value_counts().items()),
+        n_forbidden,
+    )
+    return out
+
+
+def _planned(area: Area, kinds: Iterable[str] | None) -> GeoDataFrame:
+    routes = area.routes
+    if "route_id" not in routes.columns:
+        routes = routes.reset_index()
+    if kinds is None:
+        mask = (
+            routes["planned"].astype(bool)
+            if "planned" in routes.columns
+            else routes["kind"].isin(settings.planned_kinds)
+        )
+    else:
+        mask = routes["kind"].isin(list(kinds))
+    return routes[mask.to_numpy()]
+
+
+def _node_route_ids(nodes: pd.DataFrame) -> list[list[str]]:
+    if "route_ids" not in nodes.columns:
+        return [[] for _ in range(len(nodes))]
+    return [[r for r in str(v).split(";") if r] for v in nodes["route_ids"]]
