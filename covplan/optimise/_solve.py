@@ -1,0 +1,239 @@
+"""One 0/1 programme handed to HiGHS or CBC through PuLP, built from sparse rows.
+
+``minimise c·x  s.t.  lo ≤ M x ≤ hi,  x ∈ {0, 1}``: the caller gives M as CSR; rows
+become PuLP constraints from their non-zeros only (never a dense loop). CBC gets the warm
+start through PuLP's MIP start file; for HiGHS it is the fallback incumbent (see
+``_HiGHSWarm``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pulp
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from covplan._errors import SolverError
+
+logger = logging.getLogger(__name__)
+
+SOLVERS = ("highs", "cbc")
+
+
+@dataclass
+class MipResult:
+    """What one solve returned: 0/1 values, objective, bound, gap, status, seconds."""
+
+    x: NDArray[np.float64]
+    objective: float
+    bound: float
+    gap: float
+    status: str
+    seconds: float
+
+
+class _HiGHSWarm(pulp.HiGHS):
+    """PuLP's HiGHS (highspy) interface; keeps ``start`` for the caller."""
+
+    def __init__(self, *args: Any, start: NDArray[np.float64] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.start = start
+
+    def callSolver(self, lp: Any) -> None:  # noqa: N802 (PuLP's name)
+        # HiGHS 1.16 can return a wrong point and objective after setSolution with
+        # presolve on (seen on covplan's stage-2 models), so the start is not handed
+        # over: solve_mip keeps it as the fallback incumbent instead.
+        lp.solverModel.run()
+
+
+def _fits(
+    M: sp.csr_matrix, lo: NDArray[np.float64], hi: NDArray[np.float64], x: NDArray[np.float64]
+) -> bool:
+    v = M @ x
+    return bool(np.all(v >= lo - 1e-6) and np.all(v <= hi + 1e-6))
+
+
+def _rel_gap(obj: float, bound: float) -> float:
+    if not (math.isfinite(obj) and math.isfinite(bound)):
+        return math.inf
+    return abs(obj - bound) / max(abs(obj), 1e-9)
+
+
+def solve_mip(
+    c: NDArray[np.float64],
+    M: sp.csr_matrix,
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    *,
+    solver: str = "highs",
+    time_limit_s: float = 60.0,
+    start: NDArray[np.float64] | None = None,
+    integral_objective: bool = False,
+    msg: bool = False,
+) -> MipResult:
+    """Solve ``min c·x, lo ≤ M x ≤ hi, x binary`` and report bound and gap.
+
+    Parameters
+    ----------
+    c
+        Objective coefficients (minimised).
+    M
+        Constraint rows, CSR.
+    lo, hi
+        Row bounds (``-inf``/``inf`` for none).
+    solver
+        ``"highs"`` or ``"cbc"``.
+    time_limit_s
+        Wall-clock limit handed to the solver.
+    start
+        A feasible 0/1 vector to warm start from, or None.
+    integral_objective
+        When every feasible objective value is an integer, stop as soon as the gap
+        is below 1 (the incumbent is then proven optimal).
+    msg
+        Show the solver's log.
+
+    Returns
+    -------
+    MipResult
+        Values, objective, bound (the solver's dual bound), relative gap, status
+        (``optimal``, ``time_limit``) and seconds.
+    """
+    if solver not in SOLVERS:
+        msg_ = f"unknown solver {solver!r}; use one of {SOLVERS}"
+        raise SolverError(msg_)
+    n = c.size
+    t0 = time.perf_counter()
+    if n == 0:
+        return MipResult(np.zeros(0), 0.0, 0.0, 0.0, "optimal", 0.0)
+    prob = pulp.LpProblem("covplan", pulp.LpMinimize)
+    xs = [pulp.LpVariable(f"x{j}", lowBound=0, upBound=1, cat=pulp.LpBinary) for j in range(n)]
+    nz = np.flatnonzero(c)
+    prob += pulp.LpAffineExpression([(xs[j], float(c[j])) for j in nz])
+    M = M.tocsr()
+    for i in range(M.shape[0]):
+        a, b = M.indptr[i], M.indptr[i + 1]
+        expr = pulp.LpAffineExpression(
+            [(xs[j], float(v)) for j, v in zip(M.indices[a:b], M.data[a:b], strict=True)]
+        )
+        lo_i, hi_i = float(lo[i]), float(hi[i])
+        if lo_i == hi_i:
+            prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, rhs=lo_i), f"r{i}")
+            continue
+        if math.isfinite(lo_i):
+            prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, rhs=lo_i), f"g{i}")
+        if math.isfinite(hi_i):
+            prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=hi_i), f"l{i}")
+    gap_abs = 1.0 - 1e-6 if integral_objective else 1e-6
+    tlim = max(float(time_limit_s), 0.5)
+    t_build = time.perf_counter() - t0
+    bound = math.nan
+    if solver == "highs":
+        s = _HiGHSWarm(
+            msg=msg,
+            timeLimit=tlim,
+            gapRel=0.0 if integral_objective else 1e-9,
+            gapAbs=gap_abs,
+            start=start,
+        )
+        prob.solve(s)
+        info = prob.solverModel.getInfo()
+        objective = float(info.objective_function_value)
+        bound = float(info.mip_dual_bound)
+        logger.debug(
+            "highs info: obj %s bound %s gap %s",
+            info.objective_function_value,
+            info.mip_dual_bound,
+            info.mip_gap,
+        )
+        model_status = prob.solverModel.getModelStatus()
+        import highspy
+
+        if model_status == highspy.HighsModelStatus.kOptimal:
+            status = "optimal"
+        elif model_status == highspy.HighsModelStatus.kInfeasible:
+            status = "infeasible"
+        elif model_status == highspy.HighsModelStatus.kTimeLimit:
+            status = "time_limit"
+        else:
+            status = str(model_status)
+    else:
+        if start is not None:
+            for j, v in enumerate(start):
+                xs[j].setInitialValue(float(round(v)))
+        fd, log_path = tempfile.mkstemp(suffix=".log", prefix="covplan-cbc-")
+        os.close(fd)
+        try:
+            s = pulp.PULP_CBC_CMD(
+                msg=False,
+                timeLimit=tlim,
+                gapRel=0.0,
+                gapAbs=gap_abs,
+                warmStart=start is not None,
+                logPath=log_path,
+            )
+            prob.solve(s)
+            with open(log_path, encoding="utf-8", errors="replace") as fh:
+                log_text = fh.read()
+        finally:
+            os.unlink(log_path)
+        objective = float(pulp.value(prob.objective) or 0.0)
+        st = pulp.LpStatus[prob.status]
+        if "Result - Optimal solution found" in log_text:
+            status, bound = "optimal", objective
+        elif st == "Infeasible" or "infeasible" in log_text.lower().split("result -")[-1][:80]:
+            status = "infeasible"
+        else:
+            status = "time_limit"
+            m = re.search(r"Lower bound:\s*([-0-9.eE+]+)", log_text)
+            bound = float(m.group(1)) if m else math.nan
+        if msg:
+            logger.info("CBC log:\n%s", log_text)
+    if status == "infeasible":
+        return MipResult(
+            np.zeros(n), math.inf, math.inf, math.inf, status, time.perf_counter() - t0
+        )
+    x = np.round(np.array([np.nan if v.varValue is None else v.varValue for v in xs]))
+    usable = not np.isnan(x).any() and _fits(M, lo, hi, x)
+    if start is not None and status != "optimal" and _fits(M, lo, hi, start):
+        if not usable or float(c @ start) < float(c @ x):
+            x, usable = np.round(start), True  # the warm start is still the better plan
+    if not usable or status not in ("optimal", "time_limit"):
+        msg_ = f"{solver} stopped without a plan (status {status}); raise time_limit_s"
+        raise SolverError(msg_)
+    objective = float(c @ x)
+    if status == "optimal" and not math.isfinite(bound):
+        bound = objective
+    if integral_objective and math.isfinite(bound):
+        bound = float(math.ceil(bound - 1e-6))
+    if status == "optimal":
+        bound = objective if not math.isfinite(bound) else min(bound, objective)
+        if not integral_objective:
+            bound = objective
+    elif math.isfinite(bound):
+        bound = min(bound, objective)
+    gap = _rel_gap(objective, bound)
+    if integral_objective and objective - bound < 1.0 - 1e-6:
+        status, gap = "optimal", 0.0
+    seconds = time.perf_counter() - t0
+    logger.debug(
+        "%s: %d vars, %d rows, build %.2f s, total %.2f s, obj %g bound %g (%s)",
+        solver,
+        n,
+        M.shape[0],
+        t_build,
+        seconds,
+        objective,
+        bound,
+        status,
+    )
+    return MipResult(x, objective, bound, gap, status, seconds)
