@@ -81,7 +81,7 @@ quality_contrast_min, quality_contrast_ratio_min : float
     Washed out: grey standard deviation below 8, or below 0.4× the reference's.
 quality_sharpness_norm_min, quality_sharpness_ratio_min : float
     Blur: variance of the Laplacian over the grey variance below 0.03 (a Gaussian
-    blur of σ 1.5 px on the real clips), or below 0.35× the reference's.
+    blur of σ 1.5 px on the real clips), or below 0.25× the reference's.
 quality_ir_saturation_max : float
     Night/IR mode when the mean HSV saturation is below 3.
 quality_frozen_delta, quality_frozen_share_max : float
@@ -162,7 +162,7 @@ quality_brightness_ratio_min: float = 0.45
 quality_contrast_min: float = 8.0
 quality_contrast_ratio_min: float = 0.4
 quality_sharpness_norm_min: float = 0.03
-quality_sharpness_ratio_min: float = 0.35
+quality_sharpness_ratio_min: float = 0.25
 quality_ir_saturation_max: float = 3.0
 quality_frozen_delta: float = 12.0
 quality_frozen_share_max: float = 2e-5
