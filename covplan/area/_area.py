@@ -17,7 +17,7 @@ from covplan._errors import CRSError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["LAYERS", "Area", "ensure_metric", "metric_crs_for"]
+__all__ = ["LAYERS", "Area", "ensure_metric", "keyed", "metric_crs_for"]
 
 Layer = Literal["routes", "segments", "nodes", "buildings", "poles", "osm_cameras", "groups"]
 LAYERS: tuple[Layer, ...] = (
@@ -180,3 +180,26 @@ def ensure_metric(gdf: gpd.GeoDataFrame, what: str = "this table") -> None:
             "e.g. .to_crs(area.crs) (EPSG:32648 for Huế and Ho Chi Minh City)"
         )
         raise CRSError(msg)
+
+
+def keyed(gdf: gpd.GeoDataFrame, column: str) -> gpd.GeoDataFrame:
+    """Index a table by its id column, keeping the column.
+
+    The index is left unnamed, so the id is never both a column and an index
+    level (pandas refuses to group by such a name, and GeoPackage writers fail).
+
+    Parameters
+    ----------
+    gdf
+        The table.
+    column
+        Its id column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows, indexed by the id values.
+    """
+    out = gdf.set_index(gdf[column].to_numpy())
+    out.index.name = None
+    return out

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from covplan import settings
 from covplan._errors import InputError
 from covplan._text import clean_text
-from covplan.area._area import Area, metric_crs_for
+from covplan.area._area import Area, keyed, metric_crs_for
 from covplan.area.groups import assign_groups, read_groups
 from covplan.area.routes import ROUTE_HIGHWAYS, classify, routes_from_segments
 
@@ -540,7 +540,7 @@ def _segments(graph: nx.MultiDiGraph, boundary: BaseGeometry) -> gpd.GeoDataFram
     # deterministic order: west to east, then south to north
     start = shapely.get_coordinates(shapely.get_point(seg.geometry.to_numpy(), 0))
     seg = seg.iloc[np.lexsort((start[:, 1], start[:, 0]))].reset_index(drop=True)
-    seg.index.name = "segment_id"
+    seg.index.name = None
     seg.insert(0, "segment_id", seg.index.to_numpy())
     return seg
 
@@ -589,7 +589,7 @@ def _nodes(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
     geoms = grouped["geometry"].first().to_numpy()
     nodes = gpd.GeoDataFrame(out, geometry=list(geoms), crs=4326)
-    return nodes.set_index("node_id", drop=False)
+    return nodes.pipe(keyed, "node_id")
 
 
 def _split_features(
@@ -611,7 +611,7 @@ def _split_features(
         },
         geometry=b.geometry.to_numpy(),
         crs=4326,
-    ).set_index("building_id", drop=False)
+    ).pipe(keyed, "building_id")
     pt = f[gtype == "Point"]
     pl = pt[(pt["power"] == "pole") | (pt["highway"] == "street_lamp")]
     poles = gpd.GeoDataFrame(
@@ -621,7 +621,7 @@ def _split_features(
         },
         geometry=pl.geometry.to_numpy(),
         crs=4326,
-    ).set_index("pole_id", drop=False)
+    ).pipe(keyed, "pole_id")
     cm = pt[pt["man_made"] == "surveillance"]
     tags = [
         {
@@ -642,7 +642,7 @@ def _split_features(
     for t in CAMERA_TAGS:
         cam[t] = [d.get(t) for d in tags]
     cameras = gpd.GeoDataFrame(cam, geometry=cm.geometry.to_numpy(), crs=4326)
-    return buildings, poles, cameras.set_index("camera_id", drop=False)
+    return buildings, poles, cameras.pipe(keyed, "camera_id")
 
 
 def _number(values: pd.Series) -> np.ndarray:

@@ -13,6 +13,7 @@ import shapely
 
 from covplan._errors import InputError
 from covplan._text import clean_text
+from covplan.area._area import keyed
 
 __all__ = ["assign_groups", "read_groups"]
 
@@ -82,7 +83,7 @@ def read_groups(source: str | os.PathLike[str] | gpd.GeoDataFrame) -> gpd.GeoDat
         geometry=gdf.geometry.to_numpy(),
         crs=4326,
     )
-    return out.set_index("group_id", drop=False)
+    return out.pipe(keyed, "group_id")
 
 
 def assign_groups(

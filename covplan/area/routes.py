@@ -31,6 +31,7 @@ import pandas as pd
 import shapely
 
 from covplan._text import clean_text, geohash, slugify
+from covplan.area._area import keyed
 
 __all__ = [
     "ARTERIAL_HIGHWAYS",
@@ -245,8 +246,7 @@ def routes_from_segments(
         routes.loc[dup, "route_id"] = routes.loc[dup, "route_id"] + "-" + counts.astype(str)
         # map segments again for the renamed ids (rare path)
         seg["route_id"] = _remap_segments(seg, routes)
-    routes = routes.set_index("route_id", drop=False).sort_index()
-    routes.index.name = "route_id"
+    routes = routes.pipe(keyed, "route_id").sort_index()
     return routes, seg
 
 

@@ -112,6 +112,21 @@ class DemoWard:
     survey_csv: str
 
 
+def _with_junctions(ways: Sequence[Way]) -> list[Way]:
+    """Add to each way the vertices where another way's end touches it, so they connect."""
+    ends = {p for w in ways for p in (w.points[0], w.points[-1])}
+    out = []
+    for w in ways:
+        pts: list[XY] = [w.points[0]]
+        for a, b in zip(w.points[:-1], w.points[1:], strict=True):
+            seg = LineString([a, b])
+            inner = [p for p in ends if p not in (a, b) and seg.distance(shapely.Point(p)) < 1e-9]
+            inner.sort(key=lambda p: seg.project(shapely.Point(p)))
+            pts.extend([*inner, b])
+        out.append(Way(w.name, w.highway, w.width_m, tuple(pts), w.service))
+    return out
+
+
 def _houses(rng: np.random.Generator) -> list[tuple[Polygon, int]]:
     """Houses lining every way: rectangles with their fronts on the road edge."""
     roads = [LineString(w.points).buffer(w.width_m / 2 + 0.3, cap_style="flat") for w in WAYS]
@@ -226,7 +241,7 @@ def build_demo_ward() -> DemoWard:
         tg = "".join(f"\n    <tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in tags)
         ways.append(f'  <way id="{wid}" visible="true" version="1">{nds}{tg}\n  </way>')
 
-    for w in WAYS:
+    for w in _with_junctions(WAYS):
         tags = [("highway", w.highway)]
         if w.service:
             tags.append(("service", w.service))
