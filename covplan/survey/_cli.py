@@ -19,6 +19,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check", help="report every problem in a survey file; exit 1 when there is one"
     )
     check.add_argument("file", type=Path, help="survey file (.csv, .xlsx, .geojson, .gpkg, .osm)")
+    check.add_argument(
+        "--boundary",
+        type=Path,
+        default=None,
+        help="the ward's boundary (GeoJSON/GeoPackage polygon): cameras outside are problems",
+    )
     check.set_defaults(func=_check)
 
     tpl = ssub.add_parser("template", help="write the blank survey sheet and KoboToolbox XLSForm")
@@ -41,8 +47,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _check(args: argparse.Namespace) -> int:
     from covplan.survey.read import read_survey
 
+    area = None
+    if args.boundary is not None:
+        import geopandas as gpd
+
+        try:
+            shapes = gpd.read_file(args.boundary)
+        except Exception as err:  # pyogrio/GDAL errors on a bad file
+            print(f"{args.boundary}: cannot be read as a boundary ({type(err).__name__})")
+            return 2
+        if shapes.crs is not None:
+            shapes = shapes.to_crs("EPSG:4326")
+        area = argparse.Namespace(boundary=shapes.geometry.union_all())
     try:
-        survey = read_survey(args.file, lenient=True)
+        survey = read_survey(args.file, lenient=True, area=area)
     except InputError as err:
         print(f"{args.file}: cannot be read\n  - {err}")
         return 2
