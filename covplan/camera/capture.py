@@ -73,7 +73,7 @@ _SECRET_QUERY_KEYS = ("password", "passwd", "pwd", "pass", "token", "key", "auth
 _SECRET_QUERY_RE = re.compile(
     r"(?i)([?&;](?:" + "|".join(_SECRET_QUERY_KEYS) + r")=)[^&#\s]*",
 )
-_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/@\s:]*):([^@\s/]*)@")
+_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/@\s:]*):(\S*)@")
 
 #: Cameras (by key) whose credentials were rejected in this process: never retried.
 _REJECTED: dict[str, str] = {}
@@ -234,7 +234,7 @@ def with_credentials(url: str, username: str | None, password: str | None) -> st
     str
         The URL to hand to a client. Never log it: log :func:`redact_url` of it.
     """
-    parts = urllib.parse.urlsplit(url)
+    parts = urllib.parse.urlsplit(_normalise(url))
     user = username if username is not None else (parts.username or "")
     host = parts.hostname or ""
     if ":" in host:
@@ -246,6 +246,21 @@ def with_credentials(url: str, username: str | None, password: str | None) -> st
         userinfo = f"{userinfo}:{urllib.parse.quote(password, safe='')}"
     netloc = f"{userinfo}@{host}" if userinfo else host
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _normalise(url: str) -> str:
+    """Percent-quote a raw user name and password (``#``, ``@``, ``/``, ``:``) in ``url``."""
+    scheme, sep, rest = url.partition("://")
+    at = rest.rfind("@")
+    if not sep or at < 0:
+        return url
+    userinfo, hostpart = rest[:at], rest[at + 1 :]
+    user, colon, password = userinfo.partition(":")
+    q = urllib.parse.quote
+    user_q = q(urllib.parse.unquote(user), safe="")
+    if colon:
+        return f"{scheme}://{user_q}:{q(urllib.parse.unquote(password), safe='')}@{hostpart}"
+    return f"{scheme}://{user_q}@{hostpart}"
 
 
 def _env_key(camera_id: str) -> str:
@@ -284,7 +299,7 @@ def resolve_credentials(
     tuple of (str or None, str or None)
         The user name and password; ``(user, None)`` when no password is known.
     """
-    parts = urllib.parse.urlsplit(url)
+    parts = urllib.parse.urlsplit(_normalise(url))
     url_user = urllib.parse.unquote(parts.username) if parts.username else None
     url_pass = urllib.parse.unquote(parts.password) if parts.password else None
     user = username or url_user
@@ -376,7 +391,7 @@ class Clip:
 
 
 def _kind_of(source: str) -> str:
-    scheme = urllib.parse.urlsplit(source).scheme.lower()
+    scheme = source.partition("://")[0].lower() if "://" in source else ""
     if scheme in ("rtsp", "rtsps"):
         return "rtsp"
     if scheme in ("http", "https"):
@@ -445,6 +460,8 @@ def capture(
     """
     src = os.fspath(source)
     kind = _kind_of(src)
+    if kind != "file":
+        src = _normalise(src)
     n_max = int(settings.max_frames if max_frames is None else max_frames)
     if n_max < 1 or stride < 1:
         msg = f"max_frames ({n_max}) and stride ({stride}) must be at least 1"
