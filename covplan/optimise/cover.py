@@ -7,6 +7,7 @@ warm-started from the greedy plan and solved by HiGHS or CBC through PuLP.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -578,7 +579,18 @@ class CameraCover:
         if self.budget_vnd is not None:
             x = self._solve_budget(work, solver, deadline, warm_start, msg)
         else:
-            x = self._solve_cover(work, solver, deadline, warm_start, reduce_model, msg)
+            try:
+                x = self._solve_cover(work, solver, deadline, warm_start, reduce_model, msg)
+            except InfeasibleCoverError:
+                if not self.allow_uncovered:
+                    raise
+                # rows that cannot all be met together: cover the most, then cheapest
+                logger.warning("targets conflict over site capacities; covering the most")
+                self.budget_vnd = math.inf
+                try:
+                    x = self._solve_budget(work, solver, deadline, warm_start, msg)
+                finally:
+                    self.budget_vnd = None
         self.selected = x
         self.cover_count = np.asarray(inst.A[:, x].sum(axis=1)).ravel().astype(np.int64)
         self.uncovered = np.flatnonzero(self.cover_count < inst.k).astype(np.int64)
@@ -729,8 +741,11 @@ class CameraCover:
                 msg=msg,
             )
             if r1.status == "infeasible":
-                msg_ = "the cover is infeasible under the site capacities / forced sites"
-                raise SolverError(msg_)
+                msg_ = (
+                    "every target can be seen, but not all at once: site capacities or "
+                    "forced sites conflict; raise capacity, or plan with allow_uncovered=True"
+                )
+                raise InfeasibleCoverError(msg_)
             res1.append(r1)
             xs = r1.x
             if vary:
@@ -857,7 +872,8 @@ class CameraCover:
         bud = sp.csr_matrix(np.append(inst.cost[cols], np.zeros(n_y))[None, :])
         M = sp.vstack([cov_rows, *blocks, bud]).tocsr()
         lo_a = np.concatenate([np.zeros(n_y), *lo, [-np.inf]])
-        hi_a = np.concatenate([np.full(n_y, np.inf), *hi, [budget - spent + 1e-6]])
+        room = budget - spent + 1e-6 if math.isfinite(budget) else np.inf
+        hi_a = np.concatenate([np.full(n_y, np.inf), *hi, [room]])
         w = inst.weight[rows]
         c = np.append(np.zeros(n_c), -w)
         integral = bool(np.all(w == np.round(w)))
