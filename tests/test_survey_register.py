@@ -171,7 +171,8 @@ def test_kobo_export_of_the_template_fields_reads(tmp_path: Path) -> None:
         "status": "surveyed",
     }
     assert set(names) == set(values)
-    header = names + [
+    header = [
+        *names,
         "_location_latitude",
         "_location_longitude",
         "_location_altitude",

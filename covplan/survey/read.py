@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import math
+import os
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
@@ -866,7 +867,7 @@ def _finish(
 # ===================================================================================== public
 
 
-def read_survey(path: str | Path, *, area: Any = None, lenient: bool = False) -> Survey:
+def read_survey(path: str | os.PathLike[str], *, area: Any = None, lenient: bool = False) -> Survey:
     """Read and validate a survey register.
 
     The format follows the suffix: ``.csv`` (UTF-8 with or without BOM, ``,`` ``;`` or

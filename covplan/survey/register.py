@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import math
+import os
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 VERIFICATION_SHEET = "verifications"
 
 
-def verifications_path(path: str | Path) -> Path:
+def verifications_path(path: str | os.PathLike[str]) -> Path:
     """Return the sibling file of a CSV register's verification records."""
     p = Path(path)
     return p.with_name(f"{p.stem}.verifications.csv")
@@ -225,7 +226,7 @@ def _xlsx_append(wb: Any, row: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------- public
 
 
-def _check_path(path: str | Path) -> Path:
+def _check_path(path: str | os.PathLike[str]) -> Path:
     p = Path(path)
     if not p.is_file():
         msg = "does not exist; give the register file the survey was read from"
@@ -236,7 +237,7 @@ def _check_path(path: str | Path) -> Path:
     return p
 
 
-def set_status(path: str | Path, camera_id: str, status: str) -> None:
+def set_status(path: str | os.PathLike[str], camera_id: str, status: str) -> None:
     """Set one camera's outreach status in a register file, keeping everything else.
 
     Parameters
@@ -269,7 +270,7 @@ def set_status(path: str | Path, camera_id: str, status: str) -> None:
 
 
 def record_verification(
-    path: str | Path,
+    path: str | os.PathLike[str],
     camera_id: str,
     record: Mapping[str, Any],
     *,

@@ -9,6 +9,7 @@ the phone and uses a geopoint for the position.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from covplan import settings
@@ -192,7 +193,7 @@ def _write_xlsform(path: Path) -> None:
         wb.save(tmp)
 
 
-def write_template(out_dir: str | Path, *, lang: str | None = None) -> dict[str, Path]:
+def write_template(out_dir: str | os.PathLike[str], *, lang: str | None = None) -> dict[str, Path]:
     """Write the blank survey form: an XLSX sheet and a KoboToolbox XLSForm.
 
     Parameters

@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 import math
+import os
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -284,7 +285,7 @@ def _write_osm(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool) ->
 
 def write_survey(
     survey: Survey,
-    path: str | Path,
+    path: str | os.PathLike[str],
     *,
     include_contacts: bool = False,
     lang: str | None = None,
