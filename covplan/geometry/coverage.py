@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import shapely
+import shapely.ops
 from geopandas import GeoDataFrame
 from pyproj import CRS
 from scipy import sparse
@@ -47,10 +49,14 @@ __all__ = [
     "POSE_COLUMNS",
     "UNSEEABLE_REASONS",
     "Coverage",
+    "ExistingCoverage",
+    "coverage_gaps",
     "coverage_matrix",
+    "existing_coverage",
     "occluders_for",
     "pose_arrays",
     "target_thresholds",
+    "view_polygons",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -547,3 +553,244 @@ def _diagnose(
             "n_in_view": in_view_n[unseen],
         }
     )
+
+
+@dataclass
+class ExistingCoverage:
+    """What the cameras that exist see, as they are.
+
+    Attributes
+    ----------
+    coverage
+        The coverage matrix of the cameras' poses.
+    targets
+        The targets with ``n_views`` (how many cameras see each) and ``seen`` (bool).
+    by_route
+        Per route: route_id, group_id, n_targets, n_seen, length_m (metres of route the
+        targets stand for), seen_m, share_seen (by length).
+    by_group
+        The same per residential group.
+    gaps
+        Unseen stretches of the routes as LineStrings (route_id, group_id, length_m),
+        EPSG:4326, for maps.
+    """
+
+    coverage: Coverage
+    targets: GeoDataFrame
+    by_route: pd.DataFrame
+    by_group: pd.DataFrame
+    gaps: GeoDataFrame
+
+
+def existing_coverage(
+    targets: GeoDataFrame,
+    poses: GeoDataFrame,
+    buildings: GeoDataFrame | None,
+    routes: GeoDataFrame,
+    *,
+    crs: CRS | str | int | None = None,
+    sliver_tolerance_m: float | None = None,
+) -> ExistingCoverage:
+    """Report what existing cameras see as they are: shares per route and group, and gaps.
+
+    Parameters
+    ----------
+    targets
+        From :func:`covplan.geometry.sample_targets` (needs route_id, group_id, kind,
+        weight, part, measure_m).
+    poses
+        One pose per camera as it is (e.g. :func:`covplan.geometry.sites.camera_poses`
+        of the surveyed cameras, or the ``keep`` poses).
+    buildings
+        Footprints.
+    routes
+        ``area.routes`` (route_id column or index, LineString/MultiLineString), for gaps.
+    crs
+        Metric CRS to compute in (e.g. ``area.crs``).
+    sliver_tolerance_m
+        As for :func:`coverage_matrix`.
+
+    Returns
+    -------
+    ExistingCoverage
+    """
+    cov = coverage_matrix(targets, poses, buildings, crs=crs, sliver_tolerance_m=sliver_tolerance_m)
+    tg = targets.copy()
+    tg["n_views"] = cov.cover_count()
+    tg["seen"] = tg["n_views"] > 0
+    w = tg["weight"].astype(float) if "weight" in tg.columns else pd.Series(1.0, index=tg.index)
+    tg["_w"] = w
+    tg["_ws"] = w.where(tg["seen"], 0.0)
+
+    def summary(key: str) -> pd.DataFrame:
+        g = tg.groupby(key, dropna=True)
+        out = pd.DataFrame(
+            {
+                "n_targets": g.size(),
+                "n_seen": g["seen"].sum().astype(int),
+                "length_m": g["_w"].sum(),
+                "seen_m": g["_ws"].sum(),
+            }
+        )
+        out["share_seen"] = out["seen_m"] / out["length_m"].where(out["length_m"] > 0)
+        return out.reset_index()
+
+    by_route = summary("route_id")
+    if "group_id" in tg.columns:
+        first_group = tg.groupby("route_id")["group_id"].first()
+        by_route.insert(1, "group_id", by_route["route_id"].map(first_group))
+        by_group = summary("group_id")
+    else:
+        by_group = pd.DataFrame(
+            columns=["group_id", "n_targets", "n_seen", "length_m", "seen_m", "share_seen"]
+        )
+    gaps = coverage_gaps(tg, routes, crs=crs)
+    logger.info(
+        "existing cameras: %d poses see %.0f%% of %d targets; %d gaps",
+        len(poses),
+        100 * tg["seen"].mean() if len(tg) else 0.0,
+        len(tg),
+        len(gaps),
+    )
+    return ExistingCoverage(cov, tg.drop(columns=["_w", "_ws"]), by_route, by_group, gaps)
+
+
+def coverage_gaps(
+    targets: GeoDataFrame, routes: GeoDataFrame, *, crs: CRS | str | int | None = None
+) -> GeoDataFrame:
+    """Return the unseen stretches of each route as LineStrings.
+
+    Consecutive unseen ``along`` targets of one route line become one gap, running
+    half a sample spacing beyond the first and last of them.
+
+    Parameters
+    ----------
+    targets
+        With route_id, kind, part, measure_m, weight and a bool ``seen`` column.
+    routes
+        route_id (column or index) and geometry.
+    crs
+        Metric CRS (default: the routes' own if projected).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        route_id, group_id, part, start_m, end_m, length_m, geometry — EPSG:4326.
+    """
+    if crs is None and routes.crs is not None and routes.crs.is_projected:
+        crs = routes.crs
+    rm = to_metric(routes, crs, "routes")
+    rid = ids(rm, "route_id")
+    geom_of = dict(zip(rid, rm.geometry, strict=True))
+    along = targets[(targets["kind"] == "along") & targets["part"].ge(0)]
+    rows: list[dict[str, Any]] = []
+    for (route, part), grp in along.groupby(["route_id", "part"], sort=False):
+        geom = geom_of.get(route)
+        if geom is None:
+            continue
+        merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+        lines = shapely.get_parts(merged)
+        if part >= len(lines):
+            continue
+        line = lines[part]
+        grp = grp.sort_values("measure_m")
+        unseen = ~grp["seen"].to_numpy(bool)
+        if not unseen.any():
+            continue
+        m = grp["measure_m"].to_numpy(float)
+        half = grp["weight"].to_numpy(float) / 2
+        run_id = np.cumsum(np.concatenate([[True], unseen[1:] != unseen[:-1]]))
+        for r in np.unique(run_id[unseen]):  # per gap, not per pair
+            sel = run_id == r
+            a = max(0.0, m[sel][0] - half[sel][0])
+            b = min(line.length, m[sel][-1] + half[sel][-1])
+            rows.append(
+                {
+                    "route_id": route,
+                    "group_id": grp["group_id"].iloc[0] if "group_id" in grp.columns else None,
+                    "part": int(part),
+                    "start_m": a,
+                    "end_m": b,
+                    "length_m": b - a,
+                    "geometry": shapely.ops.substring(line, a, b),
+                }
+            )
+    cols = ["route_id", "group_id", "part", "start_m", "end_m", "length_m", "geometry"]
+    if not rows:
+        return GeoDataFrame(columns=cols, geometry="geometry", crs=rm.crs).to_crs(4326)
+    return GeoDataFrame(rows, columns=cols, geometry="geometry", crs=rm.crs).to_crs(4326)
+
+
+def view_polygons(
+    poses: GeoDataFrame,
+    buildings: GeoDataFrame | None,
+    *,
+    crs: CRS | str | int | None = None,
+    level: str | float = "observe",
+    sliver_tolerance_m: float | None = None,
+    step_deg: float = 1.0,
+) -> GeoDataFrame:
+    """Return each pose's view on the map: its FOV sector, to its range, cut by buildings.
+
+    Parameters
+    ----------
+    poses
+        Poses (docs/interfaces.md); one polygon per row, index kept.
+    buildings
+        Footprints (None: no occlusion).
+    crs
+        Metric CRS to compute in.
+    level
+        DORI level whose range bounds the sector.
+    sliver_tolerance_m
+        As for :func:`coverage_matrix`.
+    step_deg
+        Angular step of the cast rays.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The poses' columns with geometry replaced by the view Polygon (EPSG:4326) and
+        ``range_m`` (horizontal) and ``dead_zone_m`` added.
+    """
+    from covplan.geometry.visibility import visible_polygon
+
+    pos = to_metric(
+        poses,
+        crs if crs is not None else poses.crs if poses.crs and poses.crs.is_projected else None,
+        "poses",
+    )
+    occ = occluders_for(buildings, crs=pos.crs, sliver_tolerance_m=sliver_tolerance_m)
+    pa = pose_arrays(pos)
+    thr = level_px_per_m(level)
+    rng = view.horizontal_range_m(
+        pa["resolution_px"],
+        pa["hfov_deg"],
+        thr,
+        pa["mount_height_m"],
+        pa["tilt_deg"],
+        pa["vfov_deg"],
+    )
+    dead = view.near_dead_zone_m(pa["mount_height_m"], pa["tilt_deg"], pa["vfov_deg"])
+    P = xy(pos)
+    bid = pos["building_id"].tolist() if "building_id" in pos.columns else [None] * len(pos)
+    polys = [
+        visible_polygon(
+            occ,
+            float(P[j, 0]),
+            float(P[j, 1]),
+            heading_deg=float(np.nan_to_num(pa["heading_deg"][j])),
+            hfov_deg=float(pa["hfov_deg"][j]),
+            radius_m=float(rng[j]),
+            inner_m=float(dead[j]),
+            building_id=None if _missing(bid[j]) else str(bid[j]),
+            step_deg=step_deg,
+        )
+        for j in range(len(pos))  # one polygon per pose, for maps of chosen poses
+    ]
+    out = GeoDataFrame(
+        pos.drop(columns=pos.geometry.name), geometry=polys, crs=pos.crs, index=pos.index
+    )
+    out["range_m"] = rng
+    out["dead_zone_m"] = dead
+    return out.to_crs(4326)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SITE_COLUMNS", "candidate_sites", "site_poses"]
+__all__ = ["SITE_COLUMNS", "camera_poses", "candidate_sites", "site_poses"]
 
 SITE_COLUMNS = ["site_id", "kind", "capacity", "mount_height_m", "building_id", "geometry"]
 POSE_COLUMNS = [
@@ -427,3 +427,75 @@ def _node_route_ids(nodes: pd.DataFrame) -> list[list[str]]:
     if "route_ids" not in nodes.columns:
         return [[] for _ in range(len(nodes))]
     return [[r for r in str(v).split(";") if r] for v in nodes["route_ids"]]
+
+
+def camera_poses(
+    cameras: GeoDataFrame,
+    *,
+    buildings: GeoDataFrame | None = None,
+    crs: Any = None,
+    first_pose_id: int = 0,
+) -> GeoDataFrame:
+    """Return one ``keep`` pose per existing camera, as it is aimed now.
+
+    Parameters
+    ----------
+    cameras
+        Survey cameras (docs/interfaces.md): camera_id, heading_deg, hfov_deg,
+        resolution_px, mount_height_m, tilt_deg, geometry; ``vfov_deg`` optional.
+    buildings
+        When given, a camera whose point lies in (or within the sliver tolerance of) a
+        footprint is taken to be mounted on that building (its ``building_id``).
+    crs
+        Metric CRS for the building match (e.g. ``area.crs``).
+    first_pose_id
+        Number of the first pose.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The poses columns with source "keep", site_id and spec_id None, cost 0,
+        index ``pose_id``, in the cameras' CRS.
+    """
+    n = len(cameras)
+
+    def col(name: str, default: Any) -> Any:
+        return cameras[name].to_numpy() if name in cameras.columns else np.full(n, default)
+
+    df = pd.DataFrame(
+        {
+            "source": "keep",
+            "camera_id": col("camera_id", None),
+            "site_id": None,
+            "heading_deg": pd.to_numeric(pd.Series(col("heading_deg", np.nan)), errors="coerce"),
+            "spec_id": None,
+            "hfov_deg": pd.to_numeric(pd.Series(col("hfov_deg", np.nan)), errors="coerce"),
+            "vfov_deg": pd.to_numeric(pd.Series(col("vfov_deg", np.nan)), errors="coerce"),
+            "resolution_px": pd.to_numeric(
+                pd.Series(col("resolution_px", np.nan)), errors="coerce"
+            ),
+            "mount_height_m": pd.to_numeric(
+                pd.Series(col("mount_height_m", np.nan)), errors="coerce"
+            ).fillna(settings.mount_height_m),
+            "tilt_deg": pd.to_numeric(pd.Series(col("tilt_deg", np.nan)), errors="coerce").fillna(
+                settings.tilt_deg
+            ),
+            "building_id": None,
+            "cost": 0.0,
+        }
+    )
+    if buildings is not None and len(buildings) and n:
+        cm = to_metric(cameras, crs, "cameras")
+        bm = to_metric(buildings, cm.crs, "buildings")
+        bid = bm["building_id"] if "building_id" in bm.columns else bm.index.to_series()
+        tree = shapely.STRtree(bm.geometry.to_numpy())
+        ci, bi = tree.query(
+            cm.geometry.to_numpy(), predicate="dwithin", distance=settings.sliver_tolerance_m
+        )
+        if len(ci):
+            first = pd.Series(bi, index=ci).groupby(level=0).first()
+            vals = df["building_id"].to_numpy(dtype=object).copy()
+            vals[first.index.to_numpy()] = bid.astype(str).to_numpy()[first.to_numpy()]
+            df["building_id"] = vals
+    df.index = pd.RangeIndex(first_pose_id, first_pose_id + n, name="pose_id")
+    return GeoDataFrame(df, geometry=cameras.geometry.to_numpy(), crs=cameras.crs)
