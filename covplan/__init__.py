@@ -34,6 +34,7 @@ from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, s
 # -- survey (issue 4) --
 from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
 # -- optimise (issue 5) --
+from covplan.optimise import CameraCover, greedy_cover
 # -- export (issue 6) --
 # -- camera capture, quality, verify (issue 7) --
 
@@ -47,6 +48,7 @@ __all__ = [
     "area_from_xml",
     "datasets",
     "CRSError",
+    "CameraCover",
     "CameraSpec",
     "CaptureError",
     "CovplanError",
@@ -60,6 +62,7 @@ __all__ = [
     "sample_targets",
     "site_poses",
     "__version__",
+    "greedy_cover",
     "read_survey",
     "settings",
     "survey_from_osm_cameras",
