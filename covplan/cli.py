@@ -17,6 +17,7 @@ from covplan._errors import CovplanError
 REGISTRARS: list[str] = [
     # "covplan.<room>._cli" modules, each with register(subparsers) -> None
     "covplan.survey._cli",
+    "covplan._plan_cli",
 ]
 
 

@@ -56,6 +56,7 @@ CAMERA_COLOURS = {"new": "#2166ac", "reaim": "#e67814", "keep": "#1a9641", "unus
 BUILDING_FACE = "#d9d4cc"
 BUILDING_EDGE = "#b3ab9f"
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+_PNG = {"compress_level": 2}
 
 
 @dataclass
@@ -543,7 +544,7 @@ def _legend(ax: Any, data: MapData, lang: str) -> None:
     )
 
 
-def _camera_lines(data: MapData, box: shapely.Polygon, lang: str, limit: int = 22) -> list[str]:
+def _camera_lines(data: MapData, box: shapely.Polygon, lang: str, limit: int = 17) -> list[str]:
     lines = []
     new = data.clip("new", box)
     if new is not None and len(new):
@@ -760,12 +761,12 @@ def _write_pages(
                 pdf.savefig(fig)
             if i == 1 and png_path is not None:
                 with atomic_path(png_path) as tmp:
-                    fig.savefig(tmp, dpi=dpi, format="png")
+                    fig.savefig(tmp, dpi=dpi, format="png", pil_kwargs=_PNG)
                 written.append(Path(png_path))
             if page_dir is not None and i > 1:
                 target = Path(page_dir) / f"{page.stem}.png"
                 with atomic_path(target) as tmp:
-                    fig.savefig(tmp, dpi=dpi, format="png")
+                    fig.savefig(tmp, dpi=dpi, format="png", pil_kwargs=_PNG)
                 written.append(target)
             if progress is not None:
                 progress(1)
@@ -864,12 +865,20 @@ def plan_maps(
     return out
 
 
+def _with_ids(gdf: gpd.GeoDataFrame | None, col: str) -> gpd.GeoDataFrame | None:
+    if gdf is None or col in gdf.columns:
+        return gdf
+    return gdf.rename_axis(col).reset_index()
+
+
 def route_atlas(
     area: Any,
     out_dir: str | os.PathLike[str],
     *,
     lang: str = "vi",
     route_ids: Sequence[str] | None = None,
+    title: str | None = None,
+    synthetic: bool | None = None,
     dpi: int = 150,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
@@ -889,6 +898,10 @@ def route_atlas(
         ``"vi"`` or ``"en"``.
     route_ids
         Routes that get a page; every route by default.
+    title
+        The ward's name under each page title (default: the area's ``name``, if any).
+    synthetic
+        Label every page as synthetic data (default: the area's ``synthetic``, if any).
     dpi
         PNG resolution.
     progress
@@ -906,13 +919,13 @@ def route_atlas(
     data = MapData.from_layers(
         buildings=area.buildings,
         segments=segments,
-        routes=area.routes,
-        groups=getattr(area, "groups", None),
+        routes=_with_ids(area.routes, "route_id"),
+        groups=_with_ids(getattr(area, "groups", None), "group_id"),
         boundary=getattr(area, "boundary", None),
         crs=getattr(area, "crs", None),
         colour_by="kind",
-        synthetic=bool(getattr(area, "synthetic", False)),
-        title=str(getattr(area, "name", "") or ""),
+        synthetic=bool(getattr(area, "synthetic", False) if synthetic is None else synthetic),
+        title=str(getattr(area, "name", "") or "") if title is None else title,
     )
     if route_ids is None:
         route_ids = sorted(

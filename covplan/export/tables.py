@@ -404,6 +404,8 @@ def add_contacts(table: gpd.GeoDataFrame, contacts: pd.DataFrame | None) -> gpd.
     """
     out = table.copy()
     cols = ["name", "role", "phone", "contact_address"]
+    if contacts is not None and "owner_id" not in contacts.columns:
+        contacts = contacts.rename_axis("owner_id").reset_index()
     if contacts is None or len(contacts) == 0 or "owner_id" not in out.columns:
         for col in cols:
             out[col] = ""

@@ -1,0 +1,376 @@
+"""``covplan plan``, ``covplan demo`` and ``covplan atlas``: plans and route maps from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from covplan import settings
+
+logger = logging.getLogger(__name__)
+
+DEMO_NAME = {"vi": "Phường mẫu (dữ liệu giả lập)", "en": "Demo ward (synthetic data)"}
+PLAN_STAGES = ("targets", "sites", "poses", "coverage", "solve", "greedy", "lists")
+
+
+def _level(text: str) -> tuple[str, str]:
+    kind, sep, level = text.partition("=")
+    if not sep or level not in settings.dori_px_per_m:
+        msg = (
+            f"{text!r}: write KIND=LEVEL, e.g. alley=recognise "
+            f"(levels: {', '.join(settings.dori_px_per_m)})"
+        )
+        raise argparse.ArgumentTypeError(msg)
+    return kind, level
+
+
+def _add_area_args(p: argparse.ArgumentParser, required: bool = True) -> None:
+    src = p.add_mutually_exclusive_group(required=required)
+    src.add_argument("--osm", metavar="FILE", help="OpenStreetMap file (.osm, .osm.bz2, .osm.gz)")
+    src.add_argument("--place", metavar="NAME", help="a place name to download (needs internet)")
+    src.add_argument(
+        "--gpkg",
+        metavar="FILE",
+        help="routes and buildings drawn in QGIS (GeoPackage, GeoJSON or Shapefile)",
+    )
+    p.add_argument("--groups", metavar="FILE", help="residential groups (tổ dân phố) polygons")
+    p.add_argument(
+        "--streets",
+        action="store_true",
+        help="plan for streets too (by default only alleys, lanes and paths)",
+    )
+
+
+def _add_output_args(p: argparse.ArgumentParser, default_out: str) -> None:
+    p.add_argument(
+        "--out", metavar="DIR", default=default_out, help=f"output folder ({default_out})"
+    )
+    p.add_argument(
+        "--lang", choices=["vi", "en"], default=settings.lang, help="language of headers and labels"
+    )
+    p.add_argument(
+        "--pages",
+        choices=["route", "group"],
+        default="route",
+        help="one map page per planned route (default) or per residential group",
+    )
+    p.add_argument(
+        "--no-maps", action="store_true", help="skip the PDF/PNG maps (the slowest step)"
+    )
+    p.add_argument("--page-png", action="store_true", help="also write every map page as a PNG")
+    p.add_argument("--vn2000", action="store_true", help="also write plan-vn2000.gpkg (EPSG:9214)")
+    p.add_argument(
+        "--include-contacts",
+        action="store_true",
+        help="add owners' names and phones to the re-aim list (personal data; off by default)",
+    )
+    p.add_argument(
+        "--no-tiles", action="store_true", help="HTML map without background tiles (offline)"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _add_plan_args(p: argparse.ArgumentParser, time_limit: float) -> None:
+    g = p.add_argument_group("planning options")
+    g.add_argument("--survey", metavar="FILE", help="the camera register (CSV, XLSX, GeoJSON…)")
+    g.add_argument(
+        "--spacing",
+        type=float,
+        metavar="M",
+        default=None,
+        help=f"target spacing along routes in metres ({settings.sample_spacing_m:g})",
+    )
+    g.add_argument(
+        "--site-spacing",
+        type=float,
+        metavar="M",
+        default=None,
+        help=f"candidate-site spacing in metres ({settings.site_spacing_m:g})",
+    )
+    g.add_argument(
+        "--headings",
+        type=int,
+        metavar="N",
+        default=None,
+        help=f"headings tried per camera ({settings.headings})",
+    )
+    g.add_argument(
+        "--level",
+        type=_level,
+        action="append",
+        metavar="KIND=LEVEL",
+        help="DORI level along a route kind, e.g. --level alley=recognise (repeatable)",
+    )
+    g.add_argument(
+        "--k-at-ends",
+        type=int,
+        default=1,
+        metavar="K",
+        help="cameras that must see each alley end and intersection (1)",
+    )
+    g.add_argument(
+        "--budget", type=float, metavar="VND", help="spend at most this; maximise coverage"
+    )
+    g.add_argument("--phases", action="store_true", help="number phases per residential group")
+    g.add_argument(
+        "--spec",
+        action="append",
+        metavar="SPEC_ID",
+        help="camera spec new cameras may use (repeatable; default the whole catalogue)",
+    )
+    g.add_argument("--solver", choices=["highs", "cbc"], default=settings.solver, help="ILP solver")
+    g.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        default=time_limit,
+        help=f"solver time limit in seconds ({time_limit:g})",
+    )
+    g.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on route points no camera can see, instead of planning around them",
+    )
+    g.add_argument("--name", help="the ward's name for titles")
+
+
+def register(sub: Any) -> None:
+    """Add ``plan``, ``demo`` and ``atlas`` to the ``covplan`` command.
+
+    Parameters
+    ----------
+    sub
+        The subparsers action of the main parser.
+    """
+    p = sub.add_parser(
+        "plan",
+        help="plan a ward: cameras to re-aim, new cameras, lists and maps",
+        description=(
+            "Plan a ward's camera network: from an area (--osm, --place or --gpkg), an optional "
+            "survey register and the camera catalogue to the install and re-aim lists "
+            "(XLSX, CSV, GeoJSON), a GeoPackage with QGIS styles, KML/KMZ, PDF/PNG maps, an "
+            "HTML map and summary.json in --out. Without --survey it plans new cameras only."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    _add_area_args(p)
+    _add_plan_args(p, settings.time_limit_s)
+    _add_output_args(p, "data/processed/plan")
+    p.set_defaults(func=run_plan)
+
+    d = sub.add_parser(
+        "demo",
+        help="plan the embedded demo ward (synthetic), survey included",
+        description=(
+            "Run `covplan plan` on the embedded demo ward (synthetic data shaped like Huế's "
+            "old quarters) with its survey register, and write its route atlas."
+        ),
+    )
+    _add_plan_args(d, 20.0)
+    _add_output_args(d, "data/processed/demo")
+    d.add_argument("--no-atlas", action="store_true", help="skip the route atlas")
+    d.set_defaults(func=run_demo)
+
+    a = sub.add_parser(
+        "atlas",
+        help="draw the route atlas (sơ đồ tuyến): the ward and one page per route",
+        description=(
+            "Write route-atlas.pdf (the ward and one page per route, with buildings), "
+            "route-atlas.png, route-atlas/<route>.png and routes.csv to --out."
+        ),
+    )
+    _add_area_args(a)
+    a.add_argument("--out", metavar="DIR", default="data/processed/atlas", help="output folder")
+    a.add_argument("--lang", choices=["vi", "en"], default=settings.lang)
+    a.add_argument("--quiet", action="store_true", help="no progress bars")
+    a.set_defaults(func=run_atlas)
+
+
+class _Bars:
+    """tqdm bars: one for the planning stages, one per long writing stage."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.main: Any = None
+
+    def __call__(self, stage: str, total: int) -> Callable[[int], None]:
+        if self.quiet:
+            return lambda n: None
+        from tqdm import tqdm
+
+        if stage in PLAN_STAGES:
+            if self.main is None:
+                self.main = tqdm(total=len(PLAN_STAGES), desc="plan", unit="stage", leave=True)
+            self.main.set_postfix_str(stage)
+            bar = self.main
+            return lambda n: bar.update(n)
+        bar = tqdm(total=total, desc=stage, unit="page" if stage == "maps" else "file", leave=True)
+
+        def tick(n: int) -> None:
+            bar.update(n)
+            if bar.total is not None and bar.n >= bar.total:
+                bar.close()
+
+        return tick
+
+
+def _load_area(args: argparse.Namespace) -> Any:
+    from covplan.area import area_from_file, area_from_place, area_from_xml
+
+    kinds = ("street", *settings.planned_kinds) if getattr(args, "streets", False) else None
+    if args.osm:
+        return area_from_xml(args.osm, groups=args.groups, kinds=kinds)
+    if args.place:
+        return area_from_place(args.place, groups=args.groups, kinds=kinds)
+    return area_from_file(args.gpkg, groups=args.groups, kinds=kinds)
+
+
+def _plan_and_write(args: argparse.Namespace, area: Any, name: str | None, t_area: float) -> int:
+    from covplan.plan import plan_ward, summary_text
+
+    bars = _Bars(args.quiet)
+    plan = plan_ward(
+        area,
+        survey=args.survey,
+        specs=args.spec,
+        spacing_m=args.spacing,
+        site_spacing_m=args.site_spacing,
+        headings=args.headings,
+        level_by_kind=dict(args.level) if args.level else None,
+        k_at_ends=args.k_at_ends,
+        budget_vnd=args.budget,
+        phases=args.phases,
+        solver=args.solver,
+        time_limit_s=args.time_limit,
+        allow_uncovered=not args.strict,
+        name=name,
+        progress=bars,
+    )
+    if bars.main is not None:
+        bars.main.close()
+    plan.summary["seconds"] = {"area": round(t_area, 2), **plan.summary["seconds"]}
+    files = plan.write(
+        args.out,
+        lang=args.lang,
+        include_contacts=args.include_contacts,
+        vn2000=args.vn2000,
+        maps=not args.no_maps,
+        pages=args.pages,
+        page_png=args.page_png,
+        tiles=None if args.no_tiles else "OpenStreetMap",
+        progress=bars,
+    )
+    print(summary_text(plan.summary, args.lang))
+    out = Path(args.out)
+    print(f"\n{len(files)} files → {out}/")
+    for f in files:
+        if f.parent == out:
+            print(f"  {f.name}")
+    if any(f.parent.name == "pages" for f in files):
+        print(f"  pages/ ({sum(f.parent.name == 'pages' for f in files)} PNG)")
+    return 0
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """Run ``covplan plan``.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
+    t0 = time.perf_counter()
+    area = _load_area(args)
+    return _plan_and_write(args, area, args.name, time.perf_counter() - t0)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Run ``covplan demo``: plan the embedded (synthetic) demo ward with its survey.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
+    from covplan import datasets
+    from covplan.area import area_from_xml
+
+    t0 = time.perf_counter()
+    area = area_from_xml(
+        datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
+    )
+    if args.survey is None:
+        args.survey = str(datasets.get_path("demo-survey.csv"))
+    status = _plan_and_write(
+        args, area, args.name or DEMO_NAME[args.lang], time.perf_counter() - t0
+    )
+    if not args.no_atlas:
+        _write_atlas(
+            area, Path(args.out) / "atlas", args.lang, args.quiet, DEMO_NAME[args.lang], True
+        )
+    return status
+
+
+def _write_atlas(
+    area: Any,
+    out: Path,
+    lang: str,
+    quiet: bool,
+    title: str | None = None,
+    synthetic: bool | None = None,
+) -> list[Path]:
+    from covplan.export import route_atlas, write_csv
+
+    bars = _Bars(quiet)
+    n = len(area.routes) + 1
+    files = route_atlas(
+        area, out, lang=lang, title=title, synthetic=synthetic, progress=bars("atlas", n)
+    )
+    routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
+    cols = [
+        c for c in ("route_id", "name", "kind", "group_id", "length_m", "planned") if c in routes
+    ]
+    table = routes[cols].copy()
+    table["length_m"] = table["length_m"].round(1)
+    files.append(write_csv(table, out / "routes.csv", lang=lang))
+    print(f"route atlas: {len(area.routes)} routes → {out}/route-atlas.pdf")
+    return files
+
+
+def run_atlas(args: argparse.Namespace) -> int:
+    """Run ``covplan atlas``: the route atlas of an area.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
+    area = _load_area(args)
+    _write_atlas(area, Path(args.out), args.lang, args.quiet)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from covplan.cli import main
+
+    sys.exit(main(["plan", *sys.argv[1:]]))
