@@ -469,104 +469,18 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
 # ---------------------------------------------------------------------------- pipeline
 
 
-def existing_poses(
-    cameras: gpd.GeoDataFrame,
-    *,
-    headings: int | None = None,
-    reaim_cost_vnd: float | None = None,
-) -> gpd.GeoDataFrame:
-    """Poses of the survey's cameras: keep as is, or re-aim to one of ``headings``.
-
-    A participating camera
-    with a known heading gets a ``keep`` pose (cost 0); one whose owner lets it be
-    adjusted (``adjustable == "yes"``) also gets ``reaim`` poses at every heading
-    (cost :data:`covplan.settings.reaim_cost_vnd`). Cameras that do not participate
-    get no pose (they are shown on the maps as unused).
-
-    Parameters
-    ----------
-    cameras
-        The survey's cameras.
-    headings
-        Number of re-aim headings (default :data:`covplan.settings.headings`).
-    reaim_cost_vnd
-        Cost of a re-aim.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Poses (docs/interfaces.md columns), index ``pose_id`` from 0.
-    """
-    n_head = int(headings or settings.headings)
-    cost = float(settings.reaim_cost_vnd if reaim_cost_vnd is None else reaim_cost_vnd)
-    rows: list[dict[str, Any]] = []
-    cams = cameras.to_crs(4326)
-    ids = cams["camera_id"] if "camera_id" in cams.columns else pd.Series(cams.index, cams.index)
-    for cid, (_, c) in zip(ids.astype(str), cams.iterrows(), strict=True):
-        participates = bool(c.get("participates", True))
-        if not participates or c.geometry is None or c.geometry.is_empty:
-            continue
-        base = {
-            "camera_id": cid,
-            "site_id": None,
-            "spec_id": None,
-            "hfov_deg": float(c.get("hfov_deg", np.nan)),
-            "vfov_deg": float(c.get("vfov_deg", np.nan)) if "vfov_deg" in c else np.nan,
-            "resolution_px": float(c.get("resolution_px", np.nan)),
-            "mount_height_m": float(c.get("mount_height_m", np.nan)),
-            "tilt_deg": float(c.get("tilt_deg", np.nan)),
-            "building_id": None,
-            "geometry": c.geometry,
-        }
-        heading = float(c.get("heading_deg", np.nan))
-        if math.isfinite(heading):
-            rows.append({**base, "source": "keep", "heading_deg": heading, "cost": 0.0})
-        if str(c.get("adjustable", "")) == "yes" or not math.isfinite(heading):
-            if str(c.get("adjustable", "")) == "no":
-                continue
-            for h in np.arange(n_head) * 360.0 / n_head:
-                if math.isfinite(heading) and abs((h - heading + 180) % 360 - 180) < 1:
-                    continue
-                rows.append({**base, "source": "reaim", "heading_deg": float(h), "cost": cost})
-    cols = [
-        "source",
-        "camera_id",
-        "site_id",
-        "heading_deg",
-        "spec_id",
-        "hfov_deg",
-        "vfov_deg",
-        "resolution_px",
-        "mount_height_m",
-        "tilt_deg",
-        "building_id",
-        "cost",
-    ]
-    if not rows:
-        from covplan.export._layers import empty_gdf
-
-        return empty_gdf([*cols, "geometry"]).rename_axis("pose_id")
-    out = gpd.GeoDataFrame(pd.DataFrame(rows)[[*cols, "geometry"]], geometry="geometry", crs=4326)
-    out.index = pd.RangeIndex(len(out), name="pose_id")
-    return out
-
-
 def _make_poses(
     cameras: gpd.GeoDataFrame | None,
     sites: gpd.GeoDataFrame,
     specs: Mapping[str, Any],
     headings: int | None,
 ) -> gpd.GeoDataFrame:
-    from covplan.geometry import site_poses
+    from covplan.optimise.options import poses_from
 
-    if cameras is not None and len(cameras):
-        existing = existing_poses(cameras, headings=headings)
-    else:
-        existing = existing_poses(cameras.iloc[0:0] if cameras is not None else _no_cameras())
-    new = site_poses(sites, specs, headings=headings, first_pose_id=len(existing))
-    new = new.to_crs(4326)
-    poses = pd.concat([existing.to_crs(4326), new])
-    poses = gpd.GeoDataFrame(poses, geometry="geometry", crs=4326)
+    poses = poses_from(
+        cameras if cameras is not None and len(cameras) else None, sites, specs, headings=headings
+    )
+    poses = gpd.GeoDataFrame(poses.to_crs(4326), geometry="geometry", crs=4326)
     poses.index = pd.RangeIndex(len(poses), name="pose_id")
     poses["pose_id"] = poses.index
     return poses
@@ -742,7 +656,7 @@ def plan_ward(
     ]
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
     groups = _with_id(area.groups, "group_id")
-    poses["phase"] = _phases(poses, selected, routes) if phases else None
+    poses["phase"] = _phases(coverage, targets, selected) if phases else None
     chosen = poses[selected]
     install = install_list(
         chosen[chosen["source"] == "new"],
@@ -812,21 +726,21 @@ def plan_ward(
     return plan
 
 
-def _phases(poses: gpd.GeoDataFrame, selected: np.ndarray, routes: gpd.GeoDataFrame) -> list[Any]:
+def _phases(coverage: Any, targets: gpd.GeoDataFrame, selected: np.ndarray) -> list[Any]:
     """Return the phase of each chosen pose (None for poses not chosen).
 
-    Phase 1 is the longest planned alley of each residential group (the ward plan's
-    pilot and first phase: one alley per group), phase 2 every other alley.
+    Targets get their phase from :func:`covplan.optimise.phases.assign_phases` (0 the
+    pilot alley, 1 one or two alleys per residential group, 2 the rest); a chosen pose
+    takes the earliest phase among the targets it sees.
     """
-    r = routes.copy()
-    r["group_id"] = r["group_id"].fillna("")
-    first: set[str] = set()
-    planned = r[r.get("planned", True).astype(bool)] if "planned" in r.columns else r
-    for _, g in planned.groupby("group_id"):
-        first.add(str(g.sort_values("length_m", ascending=False)["route_id"].iloc[0]))
-    out: list[Any] = []
-    for sel, rid in zip(selected, poses["route_id"], strict=True):
-        out.append(None if not sel else (1 if str(rid) in first else 2))
+    from covplan.optimise.phases import assign_phases
+
+    t_phase = assign_phases(targets).to_numpy()
+    seen = coverage.seen.tocsc()
+    out: list[Any] = [None] * len(selected)
+    for j in np.flatnonzero(selected):
+        rows = seen.indices[seen.indptr[j] : seen.indptr[j + 1]]
+        out[j] = int(t_phase[rows].min()) if len(rows) else 2
     return out
 
 
