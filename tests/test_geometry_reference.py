@@ -205,12 +205,12 @@ def test_fast_matrix_equals_brute_force_on_hcmc_slice() -> None:
     area = covplan.area_from_xml(HCMC)
     targets = sample_targets(area)
     sites = candidate_sites(area)
-    # a 160 m × 160 m slice centred where the alley fabric is densest
+    # a 120 m × 120 m slice centred where the alley fabric is densest
     tm = targets.to_crs(area.crs)
     xy = np.column_stack([tm.geometry.x, tm.geometry.y])
-    crowd = cKDTree(xy).query_ball_point(xy, 80.0, return_length=True)
+    crowd = cKDTree(xy).query_ball_point(xy, 60.0, return_length=True)
     cx, cy = xy[int(np.argmax(crowd))]
-    win = box(cx - 80, cy - 80, cx + 80, cy + 80)
+    win = box(cx - 60, cy - 60, cx + 60, cy + 60)
     targets = targets[tm.within(win).to_numpy()]
     sm = sites.to_crs(area.crs)
     sites = sites[sm.within(win).to_numpy()]

@@ -366,7 +366,7 @@ def candidate_sites(
             geometry=ex.geometry.to_numpy(),
             crs=crs,
         )
-        for col in ("capacity", "mount_height_m", "building_id"):
+        for col in ("capacity", "mount_height_m", "building_id", "outward_deg"):
             if col in ex.columns:
                 exd[col] = ex[col].to_numpy()
         frames.append(exd)
@@ -397,7 +397,9 @@ def candidate_sites(
         n_forbidden = int(bad.sum())
         sites = sites[~bad]
 
-    sites = sites[[*SITE_COLUMNS[:-1], "route_id", "geometry"]].reset_index(drop=True)
+    extra_cols = ["outward_deg"] if "outward_deg" in sites.columns else []
+    sites = sites[[*SITE_COLUMNS[:-1], "route_id", *extra_cols, "geometry"]]
+    sites = sites.reset_index(drop=True)
     out = sites.to_crs(4326)
     logger.info(
         "candidate sites: %d (%s); %d dropped in forbidden zones",
