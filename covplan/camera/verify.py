@@ -1,0 +1,549 @@
+"""Is the route really in view? Check a camera's live picture against the plan.
+
+From the camera's pose (position, heading, mounting height, tilt, field of view,
+resolution) the route targets the plan says it covers are projected into the picture
+with a pinhole model; where motion happens over a short clip is accumulated with
+background subtraction (MOG2). The camera passes when most targets fall in the frame
+and on moving areas (traffic on the route), at a usable pixel density, and the picture
+itself passes :func:`covplan.camera.quality.assess_clip`.
+
+The result is a record (JSON-ready dict with ``verdict`` ``"pass"`` or ``"fail"`` and
+``reasons``), an evidence image (frame, projected route, motion heat) and, when a
+register is given, a verification row appended to it with the camera's status set to
+verified on a pass (:func:`covplan.survey.record_verification`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import cv2
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS, Transformer
+
+from covplan import settings
+from covplan._errors import CRSError, InputError
+from covplan._io import atomic_write_bytes
+from covplan.camera.capture import redact_url
+from covplan.camera.quality import QualityReport, assess_clip, background_frame
+
+__all__ = [
+    "CameraPose",
+    "Verification",
+    "motion_heat",
+    "project_points",
+    "verify_camera",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CameraPose:
+    """Where a camera is and where it looks.
+
+    Give the position either as ``lon``/``lat`` (EPSG:4326) or as ``x``/``y`` in a
+    projected metric ``crs``.
+
+    Parameters
+    ----------
+    heading_deg
+        Direction of view, degrees clockwise from north.
+    mount_height_m
+        Height of the lens above the ground.
+    tilt_deg
+        Downward tilt from the horizontal (positive looks down).
+    hfov_deg
+        Horizontal field of view.
+    width_px, height_px
+        The picture's resolution.
+    vfov_deg
+        Vertical field of view; from ``hfov_deg`` and the aspect ratio (square pixels)
+        when None.
+    lon, lat
+        Position in EPSG:4326.
+    x, y, crs
+        Position in a projected metric CRS.
+    """
+
+    heading_deg: float
+    mount_height_m: float
+    tilt_deg: float
+    hfov_deg: float
+    width_px: int
+    height_px: int
+    vfov_deg: float | None = None
+    lon: float | None = None
+    lat: float | None = None
+    x: float | None = None
+    y: float | None = None
+    crs: Any = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 0 < self.hfov_deg < 180:
+            problems.append(f"hfov_deg {self.hfov_deg!r} must be between 0 and 180")
+        if self.width_px <= 0 or self.height_px <= 0:
+            problems.append("width_px and height_px must be positive")
+        if not math.isfinite(self.heading_deg):
+            problems.append("heading_deg must be a number of degrees (0–360, clockwise from north)")
+        if not (math.isfinite(self.mount_height_m) and self.mount_height_m > 0):
+            problems.append("mount_height_m must be a positive number of metres")
+        if not (math.isfinite(self.tilt_deg) and -89 < self.tilt_deg < 89):
+            problems.append("tilt_deg must be between -89 and 89 (positive looks down)")
+        has_ll = self.lon is not None and self.lat is not None
+        has_xy = self.x is not None and self.y is not None and self.crs is not None
+        if not (has_ll or has_xy):
+            problems.append("give the position as lon/lat, or as x/y with a metric crs")
+        if problems:
+            msg = "bad camera pose: " + "; ".join(problems)
+            raise InputError(msg)
+
+    @property
+    def focal_px(self) -> tuple[float, float]:
+        """Focal lengths (fx, fy) in pixels."""
+        fx = (self.width_px / 2) / math.tan(math.radians(self.hfov_deg) / 2)
+        if self.vfov_deg is None:
+            return fx, fx
+        return fx, (self.height_px / 2) / math.tan(math.radians(self.vfov_deg) / 2)
+
+    def position(self, crs: Any) -> tuple[float, float]:
+        """Return the camera's position in the metric ``crs``."""
+        target = CRS.from_user_input(crs)
+        if self.x is not None and self.y is not None and self.crs is not None:
+            src = CRS.from_user_input(self.crs)
+            if src == target:
+                return float(self.x), float(self.y)
+            t = Transformer.from_crs(src, target, always_xy=True)
+            return tuple(float(v) for v in t.transform(self.x, self.y))  # type: ignore[return-value]
+        t = Transformer.from_crs("EPSG:4326", target, always_xy=True)
+        return tuple(float(v) for v in t.transform(self.lon, self.lat))  # type: ignore[return-value]
+
+    def axes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the camera's right, down and forward unit vectors (east, north, up)."""
+        h = math.radians(self.heading_deg)
+        t = math.radians(self.tilt_deg)
+        forward = np.array([math.sin(h) * math.cos(t), math.cos(h) * math.cos(t), -math.sin(t)])
+        right = np.array([math.cos(h), -math.sin(h), 0.0])
+        down = np.cross(forward, right)
+        return right, down, forward
+
+
+def project_points(
+    pose: CameraPose, xy: np.ndarray, *, origin: tuple[float, float], z: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Project ground points into the picture with a pinhole model.
+
+    Parameters
+    ----------
+    pose
+        The camera.
+    xy
+        (n, 2) metric coordinates of the points.
+    origin
+        The camera's position in the same metric CRS (:meth:`CameraPose.position`).
+    z
+        Height of the points above the ground the camera height is measured from.
+
+    Returns
+    -------
+    uv : numpy.ndarray
+        (n, 2) pixel coordinates (column, row); NaN for points behind the camera.
+    depth_m : numpy.ndarray
+        Distance along the optical axis (negative behind the camera).
+    slant_m : numpy.ndarray
+        Straight-line distance from the lens.
+    """
+    pts = np.asarray(xy, dtype=float).reshape(-1, 2)
+    rel = np.column_stack(
+        [pts[:, 0] - origin[0], pts[:, 1] - origin[1], np.full(len(pts), z - pose.mount_height_m)]
+    )
+    right, down, forward = pose.axes()
+    xc, yc, zc = rel @ right, rel @ down, rel @ forward
+    fx, fy = pose.focal_px
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = pose.width_px / 2 + fx * xc / zc
+        v = pose.height_px / 2 + fy * yc / zc
+    behind = zc <= 1e-6
+    u[behind] = np.nan
+    v[behind] = np.nan
+    return np.column_stack([u, v]), zc, np.linalg.norm(rel, axis=1)
+
+
+def motion_heat(frames: Sequence[np.ndarray], *, warmup: int | None = None) -> np.ndarray:
+    """Share of frames in which each pixel was moving (background subtraction).
+
+    MOG2 (OpenCV's Gaussian-mixture background subtractor), joined with the difference
+    from the clip's per-pixel median.
+
+    Parameters
+    ----------
+    frames
+        The clip, in order.
+    warmup
+        Frames used only to learn the background (a quarter of the clip, at most 10,
+        when None).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 array of the frame's height and width, values 0–1.
+    """
+    if len(frames) < 2:
+        msg = "motion needs a clip of two frames or more; capture more frames"
+        raise InputError(msg)
+    n_warm = min(10, len(frames) // 4) if warmup is None else warmup
+    mog = cv2.createBackgroundSubtractorMOG2(
+        history=max(len(frames), 20), varThreshold=25, detectShadows=False
+    )
+    # Busy traffic makes "car" a second background mode for MOG2 (a pixel is under a car a
+    # third of the time); a lower background ratio and the difference from the clip's median
+    # (the road without traffic) keep it foreground.
+    mog.setBackgroundRatio(0.7)
+    median = background_frame(frames).astype(np.int16)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+    acc = np.zeros(frames[0].shape[:2], np.float32)
+    used = 0
+    for i, f in enumerate(frames):
+        fg = mog.apply(f)
+        if i < max(1, n_warm):
+            continue
+        diff = np.abs(f.astype(np.int16) - median)
+        away = (diff.max(axis=2) if diff.ndim == 3 else diff) > 30
+        fg = np.where(away, 255, fg).astype(np.uint8)
+        fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, kernel)
+        acc += (fg > 0).astype(np.float32)
+        used += 1
+    return acc / max(used, 1)
+
+
+@dataclass
+class Verification:
+    """The result of :func:`verify_camera`.
+
+    Attributes
+    ----------
+    record
+        JSON-ready: ``verdict`` (``"pass"``/``"fail"``), ``reasons`` and the metrics.
+    targets
+        The targets with ``u``, ``v``, ``in_frame``, ``in_motion``, ``slant_m``,
+        ``px_per_m`` (index of the input).
+    heat
+        The motion heat map (:func:`motion_heat`), or None for a single frame.
+    quality
+        The picture's quality report.
+    evidence
+        The evidence image (BGR).
+    """
+
+    record: dict[str, Any]
+    targets: pd.DataFrame
+    heat: np.ndarray | None
+    quality: QualityReport
+    evidence: np.ndarray = field(repr=False)
+
+    @property
+    def passed(self) -> bool:
+        """True when the verdict is pass."""
+        return bool(self.record["verdict"] == "pass")
+
+
+def _metric_targets(targets: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
+    if targets.crs is None:
+        msg = "the targets have no CRS; set it (covplan stores targets in EPSG:4326)"
+        raise CRSError(msg)
+    if not len(targets):
+        return targets.to_crs(crs) if crs is not None else targets
+    metric = CRS.from_user_input(crs) if crs is not None else targets.estimate_utm_crs()
+    if not metric.is_projected:
+        msg = f"the CRS for verification must be projected in metres, not {metric.name}"
+        raise CRSError(msg)
+    out = targets.to_crs(metric)
+    bad = ~out.geometry.geom_type.isin(["Point"])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        msg = "route targets must be Points; give the plan's targets table"
+        raise InputError(msg, row=i + 2, column="geometry", value=out.geometry.iloc[i].geom_type)
+    return out
+
+
+def verify_camera(
+    frames: Sequence[np.ndarray],
+    pose: CameraPose | None,
+    targets: gpd.GeoDataFrame | None = None,
+    *,
+    crs: Any = None,
+    camera_id: str | None = None,
+    source: str | None = None,
+    reference: np.ndarray | None = None,
+    level: str | None = None,
+    evidence_path: str | os.PathLike[str] | None = None,
+    register: str | os.PathLike[str] | None = None,
+) -> Verification:
+    """Check that a camera sees the route targets the plan gives it, well enough.
+
+    Parameters
+    ----------
+    frames
+        A short clip from the camera (e.g. ``capture(...).frames``; a few seconds with
+        traffic). Frames must match the pose's resolution, or the pose is scaled to them.
+    pose
+        The camera's pose from the register or plan; None checks the picture only.
+    targets
+        The route targets this camera should see (``target_id``, ``route_id``, Point
+        geometry, any CRS; optional ``level`` column of DORI levels).
+    crs
+        Metric CRS to compute in; the targets' UTM zone when None.
+    camera_id
+        The camera's id (record, evidence, register).
+    source
+        Where the frames came from; redacted before it is stored.
+    reference
+        The camera's reference frame, for the camera-moved check.
+    level
+        DORI level asked of every target (``detect`` … ``identify``); the targets'
+        ``level`` column when None and present.
+    evidence_path
+        Where to save the evidence PNG (frame, projected route, motion heat).
+    register
+        A survey register (CSV or XLSX): the record is appended and, on a pass, the
+        camera's status set to verified. Needs ``camera_id``.
+
+    Returns
+    -------
+    Verification
+        The record, per-target table, heat map, quality report and evidence image.
+    """
+    if len(frames) == 0:
+        msg = "no frames to verify; capture a short clip first"
+        raise InputError(msg)
+    h, w = frames[0].shape[:2]
+    s = settings
+    quality = assess_clip(frames, reference=reference, hfov_deg=pose.hfov_deg if pose else None)
+    heat = motion_heat(frames) if len(frames) >= 2 else None
+    reasons = list(quality.reasons)
+    notes = list(quality.notes)
+    record: dict[str, Any] = {
+        "camera_id": camera_id,
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": redact_url(str(source)) if source is not None else None,
+        "n_frames": len(frames),
+        "width_px": w,
+        "height_px": h,
+    }
+    moving = None
+    if heat is not None:
+        moving = heat >= s.verify_motion_min_heat
+        record["motion_share"] = round(float(moving.mean()), 5)
+    table = pd.DataFrame()
+    if pose is not None and (pose.width_px, pose.height_px) != (w, h):
+        notes.append(
+            f"pose resolution {pose.width_px}x{pose.height_px} scaled to the stream's {w}x{h}"
+        )
+        pose = CameraPose(**{**pose.__dict__, "width_px": w, "height_px": h})
+    if pose is None or targets is None or len(targets) == 0:
+        notes.append("no pose or route targets given: the route was not checked, only the picture")
+    else:
+        metric = _metric_targets(targets, crs)
+        origin = pose.position(metric.crs)
+        xy = np.column_stack([metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy()])
+        uv, depth, slant = project_points(pose, xy, origin=origin)
+        inside = (
+            np.isfinite(uv[:, 0])
+            & (uv[:, 0] >= 0)
+            & (uv[:, 0] < w)
+            & (uv[:, 1] >= 0)
+            & (uv[:, 1] < h)
+            & (depth > 0)
+        )
+        fx, _ = pose.focal_px
+        ppm = np.where(inside, fx / np.maximum(slant, 1e-6), np.nan)
+        table = pd.DataFrame(
+            {"u": uv[:, 0], "v": uv[:, 1], "in_frame": inside, "slant_m": slant, "px_per_m": ppm},
+            index=targets.index,
+        )
+        for col in ("target_id", "route_id"):
+            if col in targets.columns:
+                table.insert(0, col, targets[col].to_numpy())
+        n = len(table)
+        n_in = int(inside.sum())
+        record.update(n_targets=n, n_in_frame=n_in, share_in_frame=round(n_in / n, 4))
+        if n_in < s.verify_min_in_frame * n:
+            reasons.append(
+                f"only {n_in} of {n} route targets ({100 * n_in / n:.0f} %) are in the picture "
+                f"(at least {100 * s.verify_min_in_frame:.0f} % needed): check heading and tilt"
+            )
+        if moving is not None:
+            radius = max(2, round(s.verify_motion_radius_frac * w))
+            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+            near_motion = cv2.dilate(moving.astype(np.uint8), kernel) > 0
+            in_motion = np.zeros(n, bool)
+            ii = np.flatnonzero(inside)
+            in_motion[ii] = near_motion[uv[ii, 1].astype(int), uv[ii, 0].astype(int)]
+            table["in_motion"] = in_motion
+            share_motion = float(in_motion.sum() / n_in) if n_in else 0.0
+            record["share_in_motion"] = round(share_motion, 4)
+            if record["motion_share"] < s.verify_min_motion_share:
+                reasons.append(
+                    "no motion seen in the clip: the route cannot be confirmed; "
+                    "check again when there is traffic, or with a longer clip"
+                )
+            elif n_in and share_motion < s.verify_min_in_motion:
+                reasons.append(
+                    f"motion is seen on only {100 * share_motion:.0f} % of the route targets in "
+                    f"the picture (at least {100 * s.verify_min_in_motion:.0f} % needed): "
+                    "the route is not where the plan puts it"
+                )
+        if n_in:
+            near = int(np.nanargmin(np.where(inside, slant, np.nan)))
+            far = int(np.nanargmax(np.where(inside, slant, np.nan)))
+            record.update(
+                nearest_m=round(float(slant[near]), 2),
+                farthest_m=round(float(slant[far]), 2),
+                px_per_m_nearest=round(float(ppm[near]), 1),
+                px_per_m_farthest=round(float(ppm[far]), 1),
+            )
+            levels = (
+                pd.Series(level, index=table.index)
+                if level is not None
+                else targets["level"]
+                if "level" in targets.columns
+                else None
+            )
+            if levels is not None:
+                unknown = set(levels.dropna()) - set(s.dori_px_per_m)
+                if unknown:
+                    msg = f"unknown DORI level(s) {sorted(unknown)}; use {list(s.dori_px_per_m)}"
+                    raise InputError(msg, column="level", value=sorted(unknown)[0])
+                need = levels.map(s.dori_px_per_m).to_numpy(dtype=float)
+                ok = inside & (ppm >= need)
+                record["share_at_level"] = round(float(ok.sum() / n_in), 4)
+                short = inside & ~ok
+                if short.any():
+                    j = int(np.flatnonzero(short)[np.argmin(ppm[short])])
+                    reasons.append(
+                        f"{int(short.sum())} route targets in the picture are below their DORI "
+                        f"level: {ppm[j]:.0f} px/m at {slant[j]:.0f} m where "
+                        f"{need[j]:.0f} px/m ({levels.iloc[j]}) is needed"
+                    )
+    record.update(quality.to_record())
+    record["verdict"] = "fail" if reasons else "pass"
+    record["reasons"] = reasons
+    record["notes"] = notes
+    evidence = _evidence_image(frames, heat, table, record)
+    if evidence_path is not None:
+        ok, buf = cv2.imencode(".png", evidence)
+        if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
+            msg = "could not encode the evidence image"
+            raise InputError(msg)
+        record["evidence"] = str(atomic_write_bytes(evidence_path, buf.tobytes()))
+    if register is not None:
+        if not camera_id:
+            msg = "a camera_id is needed to record the verification in the register"
+            raise InputError(msg, file=os.fspath(register), column="camera_id")
+        from covplan.survey import record_verification
+
+        record_verification(
+            register,
+            camera_id,
+            _register_row(record),
+            status="verified" if record["verdict"] == "pass" else None,
+        )
+    logger.info(
+        "verified camera %s: %s%s",
+        camera_id or "(no id)",
+        record["verdict"],
+        f" ({'; '.join(reasons)})" if reasons else "",
+    )
+    return Verification(record, table, heat, quality, evidence)
+
+
+def _register_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Flatten a record for a register row: lists joined, nothing personal."""
+    row: dict[str, Any] = {}
+    for k, v in record.items():
+        if k in ("camera_id",):
+            continue
+        row[k] = "; ".join(map(str, v)) if isinstance(v, list) else v
+    return row
+
+
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    norm = unicodedata.normalize("NFKD", text).replace("đ", "d").replace("Đ", "D")
+    return norm.encode("ascii", "ignore").decode()
+
+
+def _evidence_image(
+    frames: Sequence[np.ndarray],
+    heat: np.ndarray | None,
+    table: pd.DataFrame,
+    record: Mapping[str, Any],
+) -> np.ndarray:
+    """Draw the background frame, the motion heat, the projected route and a caption."""
+    base = background_frame(frames) if len(frames) > 1 else frames[0].copy()
+    if base.ndim == 2:
+        base = cv2.cvtColor(base, cv2.COLOR_GRAY2BGR)
+    img = base.copy()
+    w = img.shape[1]
+    if heat is not None and float(heat.max()) > 0:
+        scaled = np.clip(heat / max(float(heat.max()), 1e-6) * 255, 0, 255).astype(np.uint8)
+        colour = cv2.applyColorMap(scaled, cv2.COLORMAP_JET)
+        alpha = (np.clip(heat / max(float(heat.max()), 1e-6), 0, 1) * 0.6)[:, :, None]
+        img = (img * (1 - alpha) + colour * alpha).astype(np.uint8)
+    r = max(2, w // 160)
+    if len(table):
+        group = (
+            table["route_id"] if "route_id" in table.columns else pd.Series(0, index=table.index)
+        )
+        for _, part in table.groupby(group.to_numpy(), sort=False):
+            pts = part.loc[part["in_frame"], ["u", "v"]].to_numpy()
+            if len(pts) > 1:
+                cv2.polylines(
+                    img, [pts.round().astype(np.int32)], False, (255, 255, 255), 1, cv2.LINE_AA
+                )
+        motion = table["in_motion"] if "in_motion" in table.columns else table["in_frame"] & False
+        for u, v, inside, moving in zip(
+            table["u"], table["v"], table["in_frame"], motion, strict=True
+        ):
+            if inside:
+                dot = (0, 220, 0) if moving else (0, 220, 255)
+                cv2.circle(img, (round(float(u)), round(float(v))), r, dot, -1, cv2.LINE_AA)
+    lines = [
+        f"{_ascii(str(record.get('camera_id') or ''))}  {record.get('verdict', '').upper()}  "
+        f"{record.get('time', '')}",
+    ]
+    if record.get("n_targets") is not None:
+        lines.append(
+            f"in frame {record.get('n_in_frame')}/{record.get('n_targets')}  "
+            f"on motion {100 * float(record.get('share_in_motion') or 0):.0f}%  "
+            f"px/m {record.get('px_per_m_nearest', '-')}..{record.get('px_per_m_farthest', '-')}"
+        )
+    if record.get("source"):
+        lines.append(_ascii(redact_url(str(record["source"])))[:90])
+    scale = max(0.35, w / 1600)
+    y = 0
+    for text in lines:
+        (tw, th), base_line = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+        y += th + base_line + 4
+        cv2.rectangle(img, (0, y - th - base_line - 2), (tw + 8, y + 2), (0, 0, 0), -1)
+        cv2.putText(
+            img,
+            text,
+            (4, y - base_line),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            scale,
+            (255, 255, 255),
+            1,
+            cv2.LINE_AA,
+        )
+    return img
