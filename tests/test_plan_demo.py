@@ -1,0 +1,101 @@
+"""End to end on the embedded (synthetic) demo ward: plan_ward, Plan.write, reading back."""
+
+import json
+
+import geopandas as gpd
+import openpyxl
+import pytest
+
+from covplan import datasets
+from covplan.area import area_from_xml
+from covplan.plan import plan_ward, summary_text
+
+KEYS = {"new_cameras", "reaimed_cameras", "cost_vnd", "coverage", "bound", "gap",
+        "greedy_cameras", "seconds"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def plan():
+    area = area_from_xml(
+        datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
+    )
+    return plan_ward(
+        area,
+        survey=datasets.get_path("demo-survey.csv"),
+        specs=["bullet-2mp-3.6", "bullet-4mp-6"],
+        time_limit_s=8,
+        phases=True,
+        name="Phường mẫu",
+    )
+
+
+def test_summary(plan):
+    s = plan.summary
+    assert KEYS <= set(s)
+    assert s["new_cameras"] == len(plan.install) > 0
+    assert s["reaimed_cameras"] == len(plan.reaim)
+    assert s["cost_vnd"] == pytest.approx(
+        plan.install["price_vnd"].sum() + 200_000 * len(plan.reaim)
+    )
+    assert 0.9 <= s["coverage"]["overall"] <= 1.0
+    assert set(s["coverage"]["by_group"]) >= {"TDP-01", "TDP-02", "TDP-03"}
+    assert s["greedy_cameras"] >= s["new_cameras"]  # the ILP is never worse than greedy
+    assert s["bound_new_cameras"] <= s["new_cameras"]
+    assert {"targets", "coverage", "solve"} <= set(s["seconds"])
+    assert s["synthetic"] is True
+    text = summary_text(s, "vi")
+    assert "Camera lắp mới" in text and "Tổ dân phố 1" in text
+    assert "New cameras" in summary_text(s, "en")
+
+
+def test_lists_match_plan(plan):
+    chosen = plan.chosen
+    assert (chosen["source"] == "new").sum() == len(plan.install)
+    assert set(plan.install["phase"]) <= {0, 1, 2}
+    assert plan.install["code"].is_unique
+    roles = plan.cameras["role"].value_counts()
+    assert roles.get("reaim", 0) == len(plan.reaim)
+    assert roles.get("keep", 0) == plan.summary["kept_cameras"]
+
+
+def test_write_all(plan, tmp_path):
+    files = plan.write(tmp_path, lang="vi", pages="group", vn2000=True, dpi=50, tiles=None)
+    names = {f.name for f in files}
+    assert names >= {
+        "install.xlsx", "install.csv", "install.geojson", "reaim.xlsx", "reaim.csv",
+        "reaim.geojson", "plan.gpkg", "plan-vn2000.gpkg", "plan.kml", "plan.kmz",
+        "maps.pdf", "map.png", "map.html", "summary.json", "summary.txt",
+    }  # fmt: skip
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert KEYS <= set(summary) and summary["new_cameras"] == len(plan.install)
+    new = gpd.read_file(tmp_path / "plan.gpkg", layer="new_cameras")
+    assert list(new["code"]) == list(plan.install["code"])
+    ws = openpyxl.load_workbook(tmp_path / "reaim.xlsx").active
+    head = [c.value for c in ws[1]]
+    assert "Họ tên" not in head and "Số điện thoại" not in head  # contacts only on request
+    for name in ("reaim.csv", "plan.kml", "map.html", "install.geojson"):
+        text = (tmp_path / name).read_text(encoding="utf-8-sig")
+        for phone in plan.contacts.get("phone", []):
+            if isinstance(phone, str) and len(phone) > 5:
+                assert phone not in text and phone.replace("+84", "0") not in text
+    # contacts on request
+    plan.write(tmp_path / "private", include_contacts=True, maps=False, html=False)
+    head = [c.value for c in openpyxl.load_workbook(tmp_path / "private/reaim.xlsx").active[1]]
+    assert "Số điện thoại" in head
+
+
+def test_failed_write_keeps_previous(plan, tmp_path, monkeypatch):
+    plan.write(tmp_path, maps=False, html=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    import covplan.export
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(covplan.export, "write_kmz", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        plan.write(tmp_path, lang="en", maps=False, html=False)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
