@@ -641,6 +641,8 @@ def parse_address(value: str) -> dict[str, str]:
     if not raw:
         return out
     parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts:
+        return out
     main = next((p for p in parts if re.match(r"^(?:số\s*|so\s*)?\d", p, re.IGNORECASE)), parts[0])
     m = _HOUSE.match(main)
     if m:

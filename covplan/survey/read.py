@@ -827,13 +827,15 @@ def _cameras_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     df = pd.DataFrame(records)
     data: dict[str, Any] = {}
     for col in CAMERA_COLUMNS[:-1]:
-        if col in FLOAT_COLUMNS:
-            data[col] = df[col].astype("float64").to_numpy()
+        if col in FLOAT_COLUMNS:  # 6 decimals: exact through XLSX's 15 significant digits
+            data[col] = df[col].astype("float64").round(6).to_numpy()
         elif col in BOOL_COLUMNS:
             data[col] = df[col].astype(bool).to_numpy()
         else:
             data[col] = df[col].astype(object).to_numpy()
-    geom = gpd.points_from_xy(df["lon"].to_numpy(), df["lat"].to_numpy(), crs="EPSG:4326")
+    # 9 decimals of a degree is 0.1 mm, and survives every format (XLSX keeps 15 digits)
+    lon, lat = df["lon"].astype("float64").round(9), df["lat"].astype("float64").round(9)
+    geom = gpd.points_from_xy(lon.to_numpy(), lat.to_numpy(), crs="EPSG:4326")
     out = gpd.GeoDataFrame(data, geometry=geom, crs="EPSG:4326")
     out.index = pd.Index(df["camera_id"].to_numpy(), dtype="object")
     for col in ADDRESS_PARTS:
