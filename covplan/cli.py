@@ -18,6 +18,7 @@ REGISTRARS: list[str] = [
     # "covplan.<room>._cli" modules, each with register(subparsers) -> None
     "covplan.survey._cli",
     "covplan._plan_cli",
+    "covplan.camera._cli",
 ]
 
 
