@@ -36,11 +36,19 @@ from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_s
 # -- optimise (issue 5) --
 from covplan.optimise import CameraCover, greedy_cover
 # -- export (issue 6) --
+from covplan.export import compass_word, install_list, reaim_list, route_atlas
+from covplan.plan import Plan, plan_ward
 # -- camera capture, quality, verify (issue 7) --
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Plan",
+    "compass_word",
+    "install_list",
+    "plan_ward",
+    "reaim_list",
+    "route_atlas",
     "Area",
     "area_from_file",
     "area_from_place",
