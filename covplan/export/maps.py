@@ -20,25 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib import patheffects
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
 from pyproj import CRS
 
 from covplan._io import atomic_path
 from covplan.export._layers import metric_crs
 from covplan.export.labels import compass_word, label, translate_value
-
-matplotlib.use("Agg", force=False)
-
-from matplotlib import patheffects
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.collections import LineCollection, PatchCollection
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrow, Patch, Rectangle
-from matplotlib.patches import Polygon as MplPolygon
 
 logger = logging.getLogger(__name__)
 
