@@ -25,10 +25,11 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from covplan._text import clean_text, geohash, slugify
 from covplan.area._area import keyed
@@ -163,110 +164,110 @@ def routes_from_segments(
     ----------
     segments
         Segments in EPSG:4326 with columns ``u``, ``v`` (node ids), ``name``,
-        ``highway``, ``kind``, ``width_m`` and LineString geometry.
+        ``highway``, ``kind``, ``osmid`` and LineString geometry.
     crs
         The projected metric CRS lengths are measured in.
 
     Returns
     -------
     routes, segments
-        The routes table (index ``route_id``) and the segments with their
+        The routes table (indexed by ``route_id``) and the segments with their
         ``route_id`` and ``length_m`` filled in.
 
     Notes
     -----
     Segments with the same name key that touch each other form one route; the
     same name in two places that do not touch gives two routes (``-2`` suffix,
-    ordered west to east). Unnamed segments of one kind that touch form one
-    route whose id is ``<kind>-<geohash>`` of its south-western-most vertex:
-    stable across runs and readable on a map.
+    ordered west to east). Unnamed segments of one kind and one OSM way that touch
+    form one route whose id is ``<kind>-<geohash>`` of its south-western-most
+    vertex: stable across runs and readable on a map. Everything is grouped with
+    vectorised table operations (one connected-components pass over all segments).
     """
-    seg = segments.copy()
+    seg = segments.reset_index(drop=True).copy()
+    n = len(seg)
     seg["length_m"] = seg.geometry.to_crs(crs).length.to_numpy()
     keys = seg["name"].map(route_key)
-    # group key: named -> name key; unnamed -> kind and OSM way (a mapper's notion of one
-    # alley); connected pieces are split below
+    # named -> name key; unnamed -> kind and OSM way (a mapper's notion of one alley)
     way = (
         seg["osmid"].astype(str).str.split(";").str[0]
         if "osmid" in seg.columns
         else pd.Series("", index=seg.index)
     )
-    group_key = np.where(keys != "", "n:" + keys, "u:" + seg["kind"] + ":" + way)
-    seg["_group"] = group_key
-    route_of = pd.Series("", index=seg.index, dtype=object)
-    records = []
-    for gkey, part in seg.groupby("_group", sort=True):
-        graph = nx.Graph()
-        for idx, u, v in zip(part.index, part["u"], part["v"], strict=True):
-            graph.add_edge(("n", u), ("n", v))
-            graph.add_edge(("n", u), ("s", idx))
-        pieces = []
-        for comp in nx.connected_components(graph):
-            idxs = sorted(i for t, i in comp if t == "s")
-            geoms = part.loc[idxs].geometry
-            coords = shapely.get_coordinates(geoms.to_numpy())
-            order = np.lexsort((coords[:, 1], coords[:, 0]))
-            west_lon, west_lat = coords[order[0]]
-            pieces.append((west_lon, west_lat, idxs))
-        pieces.sort()
-        for n, (west_lon, west_lat, idxs) in enumerate(pieces, start=1):
-            rows = part.loc[idxs]
-            if str(gkey).startswith("n:"):
-                name = _preferred_name(rows)
-                rid = slugify(str(gkey)[2:]) or f"route-{geohash(west_lat, west_lon)}"
-                if n > 1:
-                    rid = f"{rid}-{n}"
-                kind = _dominant(rows, "kind")
-            else:
-                name = ""
-                kind = str(gkey).split(":")[1]
-                rid = f"{kind}-{geohash(west_lat, west_lon)}"
-            route_of.loc[idxs] = rid
-            merged = shapely.line_merge(shapely.multilinestrings(rows.geometry.to_numpy()))
-            records.append(
-                {
-                    "route_id": rid,
-                    "name": name,
-                    "kind": kind,
-                    "highway": _dominant(rows, "highway"),
-                    "arterial": bool(_dominant(rows, "highway") in ARTERIAL_HIGHWAYS),
-                    "length_m": float(rows["length_m"].sum()),
-                    "n_segments": len(rows),
-                    "geometry": merged,
-                }
-            )
-    seg["route_id"] = route_of
-    seg = seg.drop(columns="_group")
-    routes = gpd.GeoDataFrame(records, geometry="geometry", crs=segments.crs)
-    # ids are unique: an unnamed route's geohash could only collide with another piece
-    # starting in the same 38 m cell; disambiguate deterministically if it happens
-    dup = routes["route_id"].duplicated(keep=False)
+    group = pd.Series(
+        np.where(keys != "", "n:" + keys, "u:" + seg["kind"] + ":" + way), index=seg.index
+    )
+    # pieces: segments of one group that share a node are connected
+    ends = pd.DataFrame(
+        {
+            "seg": np.concatenate([np.arange(n)] * 2),
+            "group": np.concatenate([group.to_numpy()] * 2),
+            "node": np.concatenate([seg["u"].to_numpy(), seg["v"].to_numpy()]),
+        }
+    )
+    first = ends.groupby(["group", "node"], sort=False)["seg"].transform("first").to_numpy()
+    adj = coo_matrix((np.ones(len(ends)), (ends["seg"].to_numpy(), first)), shape=(n, n))
+    _, piece = connected_components(adj, directed=False)
+    seg["_piece"] = piece
+    # the south-western-most vertex of each piece (names and numbering go west to east)
+    xy, owner = shapely.get_coordinates(seg.geometry.to_numpy(), return_index=True)
+    verts = pd.DataFrame({"piece": piece[owner], "x": xy[:, 0], "y": xy[:, 1]})
+    west = verts.sort_values(["piece", "x", "y"]).drop_duplicates("piece").set_index("piece")
+    pieces = pd.DataFrame(
+        {
+            "group": group.groupby(piece).first(),
+            "length_m": seg.groupby("_piece")["length_m"].sum(),
+            "n_segments": seg.groupby("_piece").size(),
+            "kind": _dominant(seg, "kind"),
+            "highway": _dominant(seg, "highway"),
+            "name": _dominant(seg, "name", prefer_short=True),
+            "west_x": west["x"],
+            "west_y": west["y"],
+        }
+    )
+    pieces = pieces.sort_values(["group", "west_x", "west_y"])
+    pieces["nth"] = pieces.groupby("group").cumcount() + 1
+    named = pieces["group"].str.startswith("n:")
+    gh = [geohash(y, x) for x, y in zip(pieces["west_x"], pieces["west_y"], strict=True)]
+    slug = pieces["group"].str[2:].map(slugify)
+    base = np.where(slug != "", slug, "route-" + pd.Series(gh, index=pieces.index))
+    rid = np.where(
+        named,
+        np.where(pieces["nth"] > 1, base + "-" + pieces["nth"].astype(str), base),
+        pieces["group"].str.split(":").str[1] + "-" + pd.Series(gh, index=pieces.index),
+    )
+    pieces["route_id"] = rid
+    pieces.loc[~named, "name"] = ""
+    # an unnamed route's geohash collides only with another piece starting in the same
+    # 38 m cell; disambiguate deterministically if it happens
+    dup = pieces["route_id"].duplicated(keep=False)
     if dup.any():
-        counts = routes.loc[dup].groupby("route_id").cumcount() + 1
-        routes.loc[dup, "route_id"] = routes.loc[dup, "route_id"] + "-" + counts.astype(str)
-        # map segments again for the renamed ids (rare path)
-        seg["route_id"] = _remap_segments(seg, routes)
-    routes = routes.pipe(keyed, "route_id").sort_index()
-    return routes, seg
+        nth = pieces[dup].groupby("route_id").cumcount() + 1
+        pieces.loc[dup, "route_id"] = pieces.loc[dup, "route_id"] + "-" + nth.astype(str)
+    seg["route_id"] = pieces["route_id"].reindex(piece).to_numpy()
+    geoms = seg.geometry.to_numpy()
+    members = seg.groupby("_piece").indices
+    merged = [shapely.line_merge(shapely.multilinestrings(geoms[members[p]])) for p in pieces.index]
+    routes = gpd.GeoDataFrame(
+        {
+            "route_id": pieces["route_id"].to_numpy(),
+            "name": pieces["name"].to_numpy(),
+            "kind": pieces["kind"].to_numpy(),
+            "highway": pieces["highway"].to_numpy(),
+            "arterial": pieces["highway"].isin(ARTERIAL_HIGHWAYS).to_numpy(),
+            "length_m": pieces["length_m"].to_numpy(),
+            "n_segments": pieces["n_segments"].to_numpy(),
+        },
+        geometry=merged,
+        crs=segments.crs,
+    )
+    seg = seg.drop(columns="_piece")
+    seg.index = segments.index
+    return routes.pipe(keyed, "route_id").sort_index(), seg
 
 
-def _remap_segments(seg: gpd.GeoDataFrame, routes: gpd.GeoDataFrame) -> pd.Series:
-    """Map each segment to the route whose geometry contains it (after id renames)."""
-    tree = shapely.STRtree(routes.geometry.to_numpy())
-    mids = shapely.line_interpolate_point(seg.geometry.to_numpy(), 0.5, normalized=True)
-    nearest = tree.nearest(mids)
-    return pd.Series(routes["route_id"].to_numpy()[nearest], index=seg.index)
-
-
-def _dominant(rows: pd.DataFrame, column: str) -> str:
-    """Return the value of ``column`` that covers the most length in ``rows``."""
-    by_len = rows.groupby(column, sort=True)["length_m"].sum()
-    return str(by_len.idxmax()) if len(by_len) else ""
-
-
-def _preferred_name(rows: pd.DataFrame) -> str:
-    """Return the spelling of a route's name that covers the most length (ties: shortest)."""
-    by_len = rows.groupby("name", sort=True)["length_m"].sum().reset_index()
-    by_len["n"] = by_len["name"].str.len()
-    by_len = by_len.sort_values(["length_m", "n"], ascending=[False, True])
-    return str(by_len["name"].iloc[0])
+def _dominant(seg: pd.DataFrame, column: str, *, prefer_short: bool = False) -> pd.Series:
+    """Per piece, the value of ``column`` that covers the most length (ties: shortest text)."""
+    by = seg.groupby(["_piece", column], sort=True)["length_m"].sum().reset_index()
+    by["_len"] = by[column].astype(str).str.len() if prefer_short else 0
+    by = by.sort_values(["_piece", "length_m", "_len"], ascending=[True, False, True])
+    return by.drop_duplicates("_piece").set_index("_piece")[column].astype(str)
