@@ -317,3 +317,14 @@ def test_geojson_problems(tmp_path: Path) -> None:
     s = read_survey(tmp_path / "x.geojson", lenient=True)
     assert list(s.cameras.index) == ["L2"]
     assert [p.row for p in s.problems] == [2, 2]  # not a point; so no coordinates
+
+
+def test_demo_ward_area(demo_area) -> None:  # type: ignore[no-untyped-def]
+    """The real Area of the embedded demo ward: its OSM cameras and its survey sheet."""
+    osm = survey_from_osm_cameras(demo_area)
+    assert len(osm.cameras) == len(demo_area.osm_cameras) > 0
+    assert list(osm.cameras.index) == list(demo_area.osm_cameras["camera_id"])
+    want = demo_area.osm_cameras["camera:direction"].astype(float).to_numpy()
+    assert osm.cameras["heading_deg"].to_numpy() == pytest.approx(want)
+    sheet = read_survey(DEMO_EMBEDDED, area=demo_area)
+    assert len(sheet.cameras) > 0 and not sheet.problems
