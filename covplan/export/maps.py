@@ -540,9 +540,21 @@ def _legend(ax: Any, data: MapData, lang: str) -> None:
     )
 
 
-def _camera_lines(data: MapData, box: shapely.Polygon, lang: str, limit: int = 17) -> list[str]:
+def _on_focus(cams: gpd.GeoDataFrame | None, focus: set[str] | None) -> gpd.GeoDataFrame | None:
+    if cams is None or focus is None or "route_id" not in cams.columns:
+        return cams
+    return cams[cams["route_id"].astype(str).isin(focus)]
+
+
+def _camera_lines(
+    data: MapData,
+    box: shapely.Polygon,
+    lang: str,
+    limit: int = 17,
+    focus: set[str] | None = None,
+) -> list[str]:
     lines = []
-    new = data.clip("new", box)
+    new = _on_focus(data.clip("new", box), focus)
     if new is not None and len(new):
         for _, r in new.iterrows():
             h = r.get("heading_deg")
@@ -550,7 +562,7 @@ def _camera_lines(data: MapData, box: shapely.Polygon, lang: str, limit: int = 1
                 f"{r.get('code', '')}  {compass_word(h, lang=lang, short=True)} {_deg(h)}"
                 f"  {r.get('spec_name', '') or ''}"
             )
-    ex = data.clip("existing", box)
+    ex = _on_focus(data.clip("existing", box), focus)
     if ex is not None and len(ex):
         ex = ex[ex.get("role", pd.Series("", index=ex.index)).isin(["reaim", "keep"])]
         for _, r in ex.iterrows():
@@ -629,7 +641,7 @@ def _render(page: Page, data: MapData, lang: str, page_no: int, n_pages: int) ->
         linespacing=1.5,
     )
     _legend(side, data, lang)
-    cams = _camera_lines(data, box, lang)
+    cams = _camera_lines(data, box, lang, focus=page.focus_routes)
     if cams:
         side.text(
             0,
