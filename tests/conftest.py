@@ -13,6 +13,16 @@ VIDEO_DIR = SHARED_DATA / "video"
 INPUT_DATA = Path(__file__).parent / "input_data"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _owner_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Give the whole test run its own pseudonym key file, never the user's ~/.config key."""
+    import os
+
+    if "COVPLAN_OWNER_KEY" not in os.environ and "COVPLAN_OWNER_KEY_FILE" not in os.environ:
+        key = tmp_path_factory.mktemp("owner-key") / "owner.key"
+        os.environ["COVPLAN_OWNER_KEY_FILE"] = str(key)
+
+
 @pytest.fixture(scope="session")
 def hcmc_osm() -> Path:
     """Path of the real Ho Chi Minh City extract; skip where ../shared/data is absent."""
