@@ -449,14 +449,22 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
         for gid, g in by_group.items():
             c = g.get("coverage")
             text = f"{c:.1%}" if isinstance(c, float) else "—"
-            lines.append(f"    {g.get('name') or gid}: {text} ({g.get('n_targets', 0)})")
+            gname = g.get("name") or (label("no_group", lang) if gid == "none" else gid)
+            lines.append(f"    {gname}: {text} ({g.get('n_targets', 0)})")
     if summary.get("unseen_targets"):
         lines.append(f"  {label('unseen_targets', lang)}: {summary['unseen_targets']}")
     bound, gap = summary.get("bound"), summary.get("gap")
-    if bound is not None:
-        lines.append(f"  {label('bound', lang)}: {bound:g}")
-    if gap is not None:
+    finite = isinstance(bound, int | float) and math.isfinite(bound)
+    lines.append(
+        f"  {label('bound', lang)}: {bound:g}" if finite else f"  {label('bound', lang)}: —"
+    )
+    if summary.get("bound_new_cameras") is not None:
+        lines[-1] += f" (≥ {summary['bound_new_cameras']} {label('new_cameras', lang).lower()})"
+    if isinstance(gap, int | float) and math.isfinite(gap):
         lines.append(f"  {label('gap', lang)}: {gap:.2%}")
+    status = summary.get("status") or {}
+    if status:
+        lines.append(f"  solver: {', '.join(f'{k} {v}' for k, v in status.items())}")
     if summary.get("greedy_cameras") is not None:
         lines.append(f"  {label('greedy_cameras', lang)}: {summary['greedy_cameras']}")
     seconds = summary.get("seconds") or {}
