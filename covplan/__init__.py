@@ -8,7 +8,7 @@ checks each camera's live picture.
 
 from __future__ import annotations
 
-from covplan import settings
+from covplan import datasets, settings
 from covplan._errors import (
     CaptureError,
     CovplanError,
@@ -17,8 +17,6 @@ from covplan._errors import (
     InputError,
     SolverError,
 )
-
-# -- area (issue 2) --
 from covplan.area import (
     Area,
     area_from_file,
@@ -26,35 +24,19 @@ from covplan.area import (
     area_from_polygon,
     area_from_xml,
 )
-# -- datasets (issue 2) --
-from covplan import datasets
-# -- camera.spec, geometry (issue 3) --
 from covplan.camera.spec import CameraSpec, load_catalogue
-from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses
-# -- survey (issue 4) --
-from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
-# -- optimise (issue 5) --
-from covplan.optimise import CameraCover, greedy_cover
-# -- export (issue 6) --
 from covplan.export import compass_word, install_list, reaim_list, route_atlas
+from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses
+from covplan.optimise import CameraCover, greedy_cover
 from covplan.plan import Plan, plan_ward
+from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
+
 # -- camera capture, quality, verify (issue 7) --
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Plan",
-    "compass_word",
-    "install_list",
-    "plan_ward",
-    "reaim_list",
-    "route_atlas",
     "Area",
-    "area_from_file",
-    "area_from_place",
-    "area_from_polygon",
-    "area_from_xml",
-    "datasets",
     "CRSError",
     "CameraCover",
     "CameraSpec",
@@ -62,17 +44,28 @@ __all__ = [
     "CovplanError",
     "InfeasibleCoverError",
     "InputError",
+    "Plan",
     "SolverError",
     "Survey",
-    "candidate_sites",
-    "coverage_matrix",
-    "load_catalogue",
-    "sample_targets",
-    "site_poses",
     "__version__",
+    "area_from_file",
+    "area_from_place",
+    "area_from_polygon",
+    "area_from_xml",
+    "candidate_sites",
+    "compass_word",
+    "coverage_matrix",
+    "datasets",
     "greedy_cover",
+    "install_list",
+    "load_catalogue",
+    "plan_ward",
     "read_survey",
+    "reaim_list",
+    "route_atlas",
+    "sample_targets",
     "settings",
+    "site_poses",
     "survey_from_osm_cameras",
     "write_survey",
 ]

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CRSError",
     "CaptureError",
     "CovplanError",
-    "CRSError",
     "InfeasibleCoverError",
     "InputError",
     "Problem",
