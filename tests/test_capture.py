@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from servers.http_camera import http_camera, stalling_server
 
+import covplan.camera.capture as cap_mod
 from covplan._errors import CaptureError, InputError
-from covplan.camera import capture as cap_mod
 from covplan.camera.capture import (
     capture,
     forget_rejection,

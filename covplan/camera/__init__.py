@@ -2,7 +2,7 @@
 
 # -- camera.spec (issue 3) --
 # -- camera capture, quality, verify (issue 7) --
-from covplan.camera.capture import Clip, capture, redact_url, stream_url
+from covplan.camera.capture import Clip, redact_url, stream_url
 from covplan.camera.quality import QualityReport, assess_clip
 from covplan.camera.spec import CameraSpec, load_catalogue
 from covplan.camera.verify import CameraPose, Verification, verify_camera
@@ -14,7 +14,6 @@ __all__ = [
     "QualityReport",
     "Verification",
     "assess_clip",
-    "capture",
     "load_catalogue",
     "redact_url",
     "stream_url",
