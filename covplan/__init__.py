@@ -24,14 +24,14 @@ from covplan.area import (
     area_from_polygon,
     area_from_xml,
 )
+from covplan.camera.quality import assess_clip
 from covplan.camera.spec import CameraSpec, load_catalogue
+from covplan.camera.verify import CameraPose, verify_camera
 from covplan.export import compass_word, install_list, reaim_list, route_atlas
 from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses
 from covplan.optimise import CameraCover, greedy_cover
 from covplan.plan import Plan, plan_ward
 from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
-
-# -- camera capture, quality, verify (issue 7) --
 
 __version__ = "0.1.0"
 
@@ -39,6 +39,7 @@ __all__ = [
     "Area",
     "CRSError",
     "CameraCover",
+    "CameraPose",
     "CameraSpec",
     "CaptureError",
     "CovplanError",
@@ -52,6 +53,7 @@ __all__ = [
     "area_from_place",
     "area_from_polygon",
     "area_from_xml",
+    "assess_clip",
     "candidate_sites",
     "compass_word",
     "coverage_matrix",
@@ -67,5 +69,6 @@ __all__ = [
     "settings",
     "site_poses",
     "survey_from_osm_cameras",
+    "verify_camera",
     "write_survey",
 ]
