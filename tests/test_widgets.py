@@ -1,0 +1,173 @@
+"""covplan.widgets: the notebook explorer re-solves for real, without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import covplan
+from covplan import datasets
+from covplan.camera.verify import CameraPose, verify_camera
+from covplan.widgets import Knobs, PlanExplorer, draw_plan, site_choices, synthetic_road_clip
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def ward() -> tuple[covplan.Area, covplan.Survey]:
+    area = covplan.area_from_xml(
+        datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
+    )
+    survey = covplan.read_survey(datasets.get_path("demo-survey.csv"), area=area)
+    return area, survey
+
+
+@pytest.fixture(scope="module")
+def explorer(ward: tuple[covplan.Area, covplan.Survey]) -> PlanExplorer:
+    area, survey = ward
+    return PlanExplorer(
+        area, survey=survey, background=False, lang="en", headings=4, time_limit_s=30
+    )
+
+
+def test_first_plan_covers_the_ward(explorer: PlanExplorer) -> None:
+    f = explorer.state.figures
+    assert f["new_cameras"] > 0
+    assert f["coverage"] == pytest.approx(1.0)
+    assert f["greedy_cameras"] >= f["new_cameras"]
+    assert explorer.controls["map"].value[:4] == b"\x89PNG"
+    assert "New cameras" in explorer.controls["numbers"].value
+    # the site dropdown lists the candidate sites, those in the plan marked
+    labels = [t for t, _ in explorer.controls["site"].options]
+    assert len(labels) == len(explorer.state.sites)
+    assert sum(t.startswith("● ") for t in labels) == len(explorer.state.new_sites)
+
+
+def test_turning_a_widget_resolves(explorer: PlanExplorer) -> None:
+    before = explorer.state
+    png = explorer.controls["map"].value
+    n = len(explorer.history)
+    explorer.controls["headings"].value = 8  # as a planner would, in the panel
+    after = explorer.state
+    assert len(explorer.history) == n + 1
+    assert after.knobs.headings == 8
+    assert len(after.poses) > len(before.poses)  # twice the headings at every site
+    # a real re-solve: more headings can only help, and here they do
+    assert after.figures["new_cameras"] < before.figures["new_cameras"]
+    assert explorer.controls["map"].value != png
+    explorer.controls["headings"].value = 4
+    assert explorer.state.figures["new_cameras"] == before.figures["new_cameras"]
+
+
+def test_toggles_redraw_without_resolving(explorer: PlanExplorer) -> None:
+    n = len(explorer.history)
+    png = explorer.controls["map"].value
+    explorer.controls["show_cones"].value = False
+    assert explorer.controls["map"].value != png
+    assert len(explorer.history) == n
+    explorer.controls["show_cones"].value = True
+
+
+def test_pin_and_forbid_a_site(explorer: PlanExplorer) -> None:
+    state = explorer.state
+    used = state.new_sites[0]
+    explorer.forbid(used)
+    assert used not in explorer.state.new_sites
+    assert used in explorer.state.knobs.forbidden_sites
+    assert explorer.state.figures["coverage"] == pytest.approx(1.0)  # planned around it
+    assert "Forbidden" in explorer.controls["pinned"].value
+    # pin a site that no plan so far has used: a new camera appears there
+    unused = next(s for s in state.sites["site_id"] if s not in state.new_sites and s != used)
+    explorer.controls["site"].value = unused
+    explorer.controls["pin"].click()
+    assert unused in explorer.state.new_sites
+    assert explorer.state.knobs.forced_sites == frozenset({unused})
+    assert used not in explorer.state.knobs.forced_sites
+    explorer.release(unused)
+    explorer.release(used)
+    assert not explorer.knobs.forced_sites and not explorer.knobs.forbidden_sites
+    assert explorer.state.figures["new_cameras"] == state.figures["new_cameras"]
+
+
+def test_set_knobs_mirrors_the_widgets(explorer: PlanExplorer) -> None:
+    explorer.set_knobs(level="recognise", k_at_ends=2)
+    assert explorer.controls["level"].value == "recognise"
+    assert explorer.controls["k_at_ends"].value == 2
+    explorer.set_knobs(level="observe", k_at_ends=1)
+    assert explorer.knobs == Knobs(headings=4, time_limit_s=30)
+
+
+def test_worker_solve_and_stop(ward: tuple[covplan.Area, covplan.Survey]) -> None:
+    area, survey = ward
+    ex = PlanExplorer(area, survey=survey, background=True, lang="en", headings=4, time_limit_s=30)
+    first = ex.state.figures["new_cameras"]
+    ex.controls["headings"].value = 8  # runs in a worker process
+    assert ex.wait(180)
+    assert not ex.running
+    assert ex.state.knobs.headings == 8
+    assert ex.state.figures["new_cameras"] < first
+    shown = ex.state
+    # a budget solve with a long limit, stopped: the worker ends, the plan stays
+    ex.controls["time_limit"].value = 600
+    ex.controls["budget_mvnd"].value = 20.0
+    assert ex.running
+    assert not ex.controls["stop"].disabled
+    ex.stop()
+    assert not ex.running
+    assert ex.state is shown
+    assert "Stopped" in ex.controls["status"].value
+
+
+def test_draw_plan_layers(
+    explorer: PlanExplorer, ward: tuple[covplan.Area, covplan.Survey]
+) -> None:
+    area, survey = ward
+    fig = draw_plan(explorer.state, area, cameras=survey.cameras, lang="vi")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any(t.startswith("camera mới") for t in labels)
+    fig = draw_plan(
+        explorer.state, area, cameras=survey.cameras, show_new=False, show_existing=False
+    )
+    legend = fig.axes[0].get_legend()
+    assert legend is None or not any("camera" in t.get_text() for t in legend.get_texts())
+
+
+def test_site_choices_order(
+    explorer: PlanExplorer, ward: tuple[covplan.Area, covplan.Survey]
+) -> None:
+    area, _ = ward
+    opts = site_choices(explorer.state.sites, area.routes)
+    assert {sid for _, sid in opts} == set(explorer.state.sites["site_id"])
+    kinds = [t.split(" · ")[0] for t, _ in opts]
+    assert kinds[0] in {"pole", "street_lamp"}
+
+
+def test_synthetic_clip_verifies() -> None:
+    pose = CameraPose(
+        heading_deg=30.0,
+        mount_height_m=4.0,
+        tilt_deg=15.0,
+        hfov_deg=88.0,
+        width_px=480,
+        height_px=270,
+        lon=107.58,
+        lat=16.47,
+    )
+    frames, targets = synthetic_road_clip(pose, n_frames=20)
+    assert len(frames) == 20 and frames[0].shape == (270, 480, 3)
+    assert not np.array_equal(frames[0], frames[10])  # the cars move
+    v = verify_camera(frames, pose, targets)
+    assert v.targets["in_frame"].mean() > 0.8
+    assert v.passed, v.record["reasons"]
+    # the same clip checked against a pose turned away fails
+    wrong = CameraPose(
+        heading_deg=210.0,
+        mount_height_m=4.0,
+        tilt_deg=15.0,
+        hfov_deg=88.0,
+        width_px=480,
+        height_px=270,
+        lon=107.58,
+        lat=16.47,
+    )
+    assert not verify_camera(frames, wrong, targets).passed
