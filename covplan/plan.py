@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from covplan import settings
-from covplan._io import atomic_write_text
+from covplan._io import atomic_path, atomic_write_text
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,52 @@ class Plan:
             )
         out["number"] = number
         return out
+
+    def view_targets(self) -> gpd.GeoDataFrame:
+        """Return, for each camera of the plan, the route targets it is meant to see.
+
+        This is the file a technician hands to ``covplan verify --targets``: one row
+        per (target, chosen camera that sees it), so the picture check can project
+        exactly these points into that camera's image.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            ``camera_id`` (the surveyed camera's id for kept and re-aimed cameras,
+            the install code N01… for new ones), ``number`` (as on the maps),
+            ``source``, ``target_id``, ``route_id``, ``level``, ``px_per_m`` (the
+            pixel density the plan expects there), Point geometry in EPSG:4326.
+        """
+        chosen = self.chosen
+        cols = np.flatnonzero(self.selected)
+        seen = self.coverage.seen.tocsc()[:, cols].tocoo()
+        density = self.coverage.px_per_m.tocsc()[:, cols].tocoo()
+        px = dict(zip(zip(density.row, density.col, strict=True), density.data, strict=True))
+        rows, which = seen.row, seen.col
+        pick = chosen.iloc[which]
+        camera = np.where(
+            pick["source"].to_numpy() == "new",
+            pick["number"].to_numpy(),
+            pick["camera_id"].astype(str).to_numpy(),
+        )
+        tg = self.targets.iloc[rows]
+        out = gpd.GeoDataFrame(
+            {
+                "camera_id": camera,
+                "number": pick["number"].to_numpy(),
+                "source": pick["source"].to_numpy(),
+                "target_id": tg["target_id"].to_numpy(),
+                "route_id": tg["route_id"].to_numpy(),
+                "level": tg["level"].to_numpy() if "level" in tg.columns else None,
+                "px_per_m": [
+                    round(float(px.get((r, c), np.nan)), 1)
+                    for r, c in zip(rows, which, strict=True)
+                ],
+            },
+            geometry=tg.geometry.to_crs(4326).to_numpy(),
+            crs=4326,
+        )
+        return out.sort_values(["number", "target_id"]).reset_index(drop=True)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Return the GeoPackage / KML / web-map layers of the plan (EPSG:4326).
@@ -226,7 +272,9 @@ class Plan:
 
         Files: ``install.xlsx|csv|geojson`` (new cameras), ``reaim.xlsx|csv|geojson``
         (cameras to turn), ``plan.gpkg`` (layers with QGIS styles), ``plan.kml``,
-        ``plan.kmz``, ``maps.pdf`` (ward map + one page per planned route or group),
+        ``plan.kmz``, ``targets.geojson`` (the route targets each camera is meant to see,
+        for ``covplan verify --targets``), ``maps.pdf`` (ward map + one page per planned
+        route or group),
         ``map.png`` (the ward map), ``map.html``, ``summary.json``,
         ``summary.txt``; ``plan-vn2000.gpkg`` with ``vn2000``; ``pages/*.png`` (one PNG
         per map page) with ``page_png``.
@@ -290,8 +338,11 @@ class Plan:
             reaim = add_contacts(self.reaim, self.contacts) if include_contacts else self.reaim
             write_table(reaim, staging / "reaim", lang=lang, sheet=label("reaim_sheet", lang))
             tick(1)
-            tick = progress("gis", 3 + int(vn2000))
+            tick = progress("gis", 4 + int(vn2000))
             write_geopackage(staging / "plan.gpkg", layers, lang=lang)
+            tick(1)
+            with atomic_path(staging / "targets.geojson") as tmp:
+                self.view_targets().to_file(tmp, driver="GeoJSON")
             tick(1)
             if vn2000:
                 write_geopackage(

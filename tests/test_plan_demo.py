@@ -99,3 +99,26 @@ def test_failed_write_keeps_previous(plan, tmp_path, monkeypatch):
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_view_targets_feed_the_picture_check(plan, tmp_path):
+    """targets.geojson lists, per chosen camera, the targets the matrix says it sees."""
+    import numpy as np
+
+    plan.write(tmp_path, maps=False, html=False)
+    vt = gpd.read_file(tmp_path / "targets.geojson")
+    chosen = plan.chosen
+    seen = plan.coverage.seen.tocsc()[:, np.flatnonzero(plan.selected)]
+    assert len(vt) == seen.nnz
+    # new cameras go by their install code, surveyed ones by their register id
+    new_codes = set(plan.install["code"])
+    survey_ids = set(plan.cameras.index.astype(str))
+    assert set(vt["camera_id"]) <= new_codes | survey_ids
+    # every new camera in the install list has its targets in the file, and a target a
+    # camera lists is one the plan counts as seen by it
+    per_cam = vt.groupby("number")["target_id"].apply(set)
+    for j, (_, pose) in enumerate(chosen.iterrows()):
+        rows = seen[:, j].nonzero()[0]
+        expected = set(plan.targets["target_id"].iloc[rows])
+        assert per_cam.get(pose["number"], set()) == expected
+    assert (vt["px_per_m"] > 0).all()
