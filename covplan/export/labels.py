@@ -175,7 +175,7 @@ VALUES: dict[str, dict[str, str]] = _nfc(
         # route kinds
         "street": ("đường", "street"),
         "alley": ("kiệt/hẻm", "alley"),
-        "lane": ("ngõ", "lane"),
+        "lane": ("ngách", "branch alley"),
         "path": ("lối đi", "path"),
         # pose sources / roles
         "new": ("lắp mới", "new"),
