@@ -1255,7 +1255,7 @@ def synthetic_road_clip(
                 pos = 4.0 + np.mod(start + speed * t, road_length_m)
                 car = (
                     ground
-                    & (np.abs(across - (road_offset_m + lane)) < 0.7)
+                    & (np.abs(across - (road_offset_m + lane)) < 0.9)
                     & (np.abs(along - pos) < 1.8)
                 )
                 img[car] = (30, 30, 170) if speed > 0 else (160, 60, 20)

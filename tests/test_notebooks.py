@@ -1,0 +1,240 @@
+"""The notebook suite: committed clean, executed headless on the demo ward, headline checked.
+
+Every notebook runs top to bottom with papermill, in-process from the venv's python (the
+``python3`` kernel then starts ``sys.executable``), with small parameters; outputs go to
+``tmp_path``, never into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+import pytest
+
+import covplan
+from covplan import datasets
+
+papermill = pytest.importorskip("papermill")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+VIDEO = ROOT.parent / "shared" / "data" / "video" / "road-overhead-640x360.avi"
+NAMES = [
+    "00-quickstart",
+    "01-area-and-routes",
+    "02-survey-register",
+    "03-camera-views",
+    "04-optimiser",
+    "05-exports",
+    "06-checking-pictures",
+]
+
+# small parameters: the whole suite in a few minutes on two cores
+SMALL: dict[str, dict[str, Any]] = {
+    "00-quickstart": {"HEADINGS": 4, "SPACING_M": 10.0, "TIME_LIMIT_S": 30.0, "MAP_PAGES": "none"},
+    "01-area-and-routes": {"ATLAS_ROUTES": [], "DPI": 60},
+    "02-survey-register": {},
+    "03-camera-views": {"HEADINGS": 4, "SPACING_M": 10.0, "SITE_SPACING_M": 20.0},
+    "04-optimiser": {
+        "HEADINGS": 4,
+        "SPACING_M": 10.0,
+        "SITE_SPACING_M": 20.0,
+        "TIME_LIMIT_S": 30.0,
+        "BUDGET_VND": 10_000_000,
+    },
+    "05-exports": {
+        "HEADINGS": 4,
+        "SPACING_M": 10.0,
+        "TIME_LIMIT_S": 30.0,
+        "MAP_PAGES": "none",
+        "LANG": "en",
+    },
+    "06-checking-pictures": {"MAX_FRAMES": 30},
+}
+
+
+def _notebook(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def _run(name: str, out_dir: Path, **extra: Any) -> tuple[nbformat.NotebookNode, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    params = {"OUT_DIR": str(out_dir / "files"), **SMALL[name], **extra}
+    params = {k: v for k, v in params.items() if k in _parameter_names(name)}
+    out = out_dir / f"{name}.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS / f"{name}.ipynb"),
+        str(out),
+        parameters=params,
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
+        execution_timeout=300,
+    )
+    return nbformat.read(out, as_version=4), out_dir
+
+
+def _parameter_names(name: str) -> set[str]:
+    cell = next(c for c in _notebook(name).cells if "parameters" in c.metadata.get("tags", []))
+    lhs = re.findall(r"^([A-Z][A-Z0-9_]*(?:, [A-Z][A-Z0-9_]*)*) =", cell.source, re.M)
+    return {n for names in lhs for n in names.split(", ")}
+
+
+def _dirty_cells(nb: nbformat.NotebookNode) -> list[int]:
+    """Code cells with outputs or an execution count."""
+    return [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.outputs or c.execution_count is not None)
+    ]
+
+
+def _outputs_text(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            parts.append(o.get("text", ""))
+            for key in ("text/plain", "text/html"):
+                parts.append(str(o.get("data", {}).get(key, "")))
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- the committed files
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_notebook_is_clean(name: str) -> None:
+    nb = _notebook(name)
+    nbformat.validate(nb)
+    assert _dirty_cells(nb) == [], f"{name}: strip outputs and execution counts before commit"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_every_notebook_is_listed() -> None:
+    found = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    assert found == NAMES
+    assert all(re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", n) for n in found)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_layout(name: str) -> None:
+    nb = _notebook(name)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "print(covplan.__version__)" in code[0].source
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    # the knobs are ALL_CAPS assignments, nothing else
+    for line in tagged[0].source.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            assert re.match(r"^[A-Z][A-Z0-9_]*(, [A-Z][A-Z0-9_]*)* = ", line), line
+    # notebooks define nothing of their own
+    for c in code:
+        assert not re.search(r"^\s*(def|class) ", c.source, re.M), f"{name} defines something"
+        assert "lambda" not in c.source
+
+
+def test_a_notebook_with_outputs_fails() -> None:
+    nb = _notebook("02-survey-register")
+    assert _dirty_cells(nb) == []
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="0.1.0\n")]
+    assert _dirty_cells(nb) == [1]
+    nb.cells[1].outputs = []
+    nb.cells[1].execution_count = 1
+    assert _dirty_cells(nb) == [1]
+
+
+# ---------------------------------------------------------------- executed headless
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Any, Path]]:
+    """Run every notebook once, two at a time (each in its own kernel)."""
+    assert Path(sys.executable).parent.name == "bin"
+    base = tmp_path_factory.mktemp("notebooks")
+    extra: dict[str, dict[str, Any]] = {
+        "04-optimiser": {"RESULT_JSON": str(base / "04-headline.json")}
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {n: pool.submit(_run, n, base / n, **extra.get(n, {})) for n in NAMES}
+        return {n: f.result() for n, f in futures.items()}
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs(name: str, executed: dict[str, tuple[Any, Path]]) -> None:
+    nb, out_dir = executed[name]
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    assert covplan.__version__ in _outputs_text(nb)
+    assert (out_dir / f"{name}.ipynb").is_file()
+
+
+@pytest.mark.timeout(600)
+def test_outputs_land_in_tmp(executed: dict[str, tuple[Any, Path]]) -> None:
+    files = executed["05-exports"][1] / "files"
+    for name in ("install.xlsx", "reaim.csv", "plan.gpkg", "plan.kml", "map.png", "summary.json"):
+        assert (files / name).is_file(), name
+    assert (executed["01-area-and-routes"][1] / "files" / "route-atlas.pdf").is_file()
+    assert (executed["06-checking-pictures"][1] / "files" / "route.png").is_file()
+
+
+@pytest.mark.timeout(600)
+def test_no_personal_data_in_outputs(executed: dict[str, tuple[Any, Path]]) -> None:
+    raw = pd.read_csv(datasets.get_path("demo-survey.csv"), dtype=str, encoding="utf-8-sig")
+    secrets = [*raw["owner_name"].dropna(), *raw["phone"].dropna()]
+    for name, (nb, _) in executed.items():
+        text = _outputs_text(nb)
+        for s in secrets:
+            assert s not in text, f"{name} shows personal data"
+
+
+@pytest.mark.timeout(600)
+def test_pictures_notebook_used_the_real_clip(executed: dict[str, tuple[Any, Path]]) -> None:
+    text = _outputs_text(executed["06-checking-pictures"][0])
+    if VIDEO.is_file():
+        assert "road-overhead-640x360.avi: 30 frames" in text
+    else:
+        assert "a rendered clip" in text
+    assert "picture check: pass" in text
+    assert "route check: pass" in text and "turned away: fail" in text
+
+
+@pytest.mark.timeout(600)
+def test_optimiser_headline_equals_camera_cover(
+    executed: dict[str, tuple[Any, Path]], tmp_path: Path
+) -> None:
+    """The notebook's headline number of new cameras is the library's, same inputs."""
+    from covplan.optimise.options import poses_from
+
+    headline = json.loads((executed["04-optimiser"][1].parent / "04-headline.json").read_text())
+    p = SMALL["04-optimiser"]
+    area = covplan.area_from_xml(
+        datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
+    )
+    survey = covplan.read_survey(datasets.get_path("demo-survey.csv"), area=area)
+    targets = covplan.sample_targets(
+        area,
+        spacing_m=p["SPACING_M"],
+        k_at_ends=1,
+        level_by_kind=dict.fromkeys(("street", "alley", "lane", "path"), "observe"),
+    )
+    sites = covplan.candidate_sites(area, site_spacing_m=p["SITE_SPACING_M"])
+    poses = poses_from(survey.cameras, sites, covplan.load_catalogue(), headings=p["HEADINGS"])
+    coverage = covplan.coverage_matrix(targets, poses, area.buildings, crs=area.crs)
+    model = covplan.CameraCover.from_geodataframes(
+        targets, poses, coverage, sites=sites, allow_uncovered=True
+    ).solve("highs", time_limit_s=p["TIME_LIMIT_S"])
+    assert model.status["cameras"] == "optimal"
+    assert headline["status"]["cameras"] == "optimal"
+    assert headline["new_cameras"] == model.n_new
+    assert headline["reaimed_cameras"] == model.n_reaim
+    assert headline["greedy_cameras"] >= headline["new_cameras"]
+    assert headline["new_cameras"] > 0
