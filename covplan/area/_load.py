@@ -12,12 +12,12 @@ import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import IO, Any
 
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import pandas as pd
 import shapely
 from shapely.geometry import box
@@ -209,7 +209,7 @@ def area_from_xml(
     if bbox is not None:
         _check_bbox(bbox, p)
         bounds = tuple(float(x) for x in bbox)  # type: ignore[assignment]
-    with _OsmnxTags():
+    with _OsmnxTags() as ox:
         try:
             graph = ox.graph_from_xml(p, simplify=False, retain_all=True)
         except (ValueError, KeyError) as err:
@@ -274,7 +274,7 @@ def area_from_polygon(
     if not isinstance(polygon, BaseGeometry) or polygon.is_empty or polygon.area == 0:
         msg = "polygon must be a non-empty shapely Polygon in longitude/latitude (EPSG:4326)"
         raise InputError(msg, value=repr(polygon)[:80])
-    with _OsmnxTags():
+    with _OsmnxTags() as ox:
         graph = ox.graph_from_polygon(
             polygon, network_type="all", simplify=False, retain_all=True, truncate_by_edge=True
         )
@@ -314,6 +314,8 @@ def area_from_place(
     Area
         The ward, its boundary the place's outline.
     """
+    import osmnx as ox
+
     gdf = ox.geocode_to_gdf(clean_text(name))
     polygon = shapely.union_all(gdf.geometry.to_numpy())
     return area_from_polygon(
@@ -406,14 +408,19 @@ def area_from_file(
 
 # --------------------------------------------------------------------------- the core
 class _OsmnxTags:
-    """Ask osmnx to keep the way tags covplan needs, restoring its settings after."""
+    """Import osmnx (lazily: it costs seconds at import) and ask it to keep the way tags
+    covplan needs, restoring its settings after."""
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> ModuleType:
+        import osmnx as ox
+
+        self._ox = ox
         self._saved = list(ox.settings.useful_tags_way)
         ox.settings.useful_tags_way = sorted(set(self._saved) | set(_WAY_TAGS))
+        return ox
 
     def __exit__(self, *exc: object) -> None:
-        ox.settings.useful_tags_way = self._saved
+        self._ox.settings.useful_tags_way = self._saved
 
 
 def _first(value: Any) -> str:
@@ -496,6 +503,8 @@ def _segments(graph: nx.MultiDiGraph, boundary: BaseGeometry) -> gpd.GeoDataFram
     if g.number_of_edges() == 0:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
     g.graph.setdefault("crs", "epsg:4326")
+    import osmnx as ox
+
     g = ox.simplify_graph(g, edge_attrs_differ=["name", "highway", "service"])
     ug = ox.convert.to_undirected(g)
     edges = ox.convert.graph_to_gdfs(ug, nodes=False, fill_edge_geometry=True).reset_index()
