@@ -108,7 +108,7 @@ def _pulp_flat(
 
     t0 = time.perf_counter()
     prob = pulp.LpProblem("flat", pulp.LpMinimize)
-    x = [pulp.LpVariable(f"x{j}", cat=pulp.LpBinary) for j in range(A.shape[1])]
+    x = [prob.add_variable(f"x{j}", cat=pulp.LpBinary) for j in range(A.shape[1])]
     prob += pulp.lpSum(x)
     for i in range(A.shape[0]):
         cols = A.indices[A.indptr[i] : A.indptr[i + 1]]

@@ -116,7 +116,7 @@ def solve_mip(
     if n == 0:
         return MipResult(np.zeros(0), 0.0, 0.0, 0.0, "optimal", 0.0)
     prob = pulp.LpProblem("covplan", pulp.LpMinimize)
-    xs = [pulp.LpVariable(f"x{j}", lowBound=0, upBound=1, cat=pulp.LpBinary) for j in range(n)]
+    xs = [prob.add_variable(f"x{j}", lowBound=0, upBound=1, cat=pulp.LpBinary) for j in range(n)]
     nz = np.flatnonzero(c)
     prob += pulp.LpAffineExpression([(xs[j], float(c[j])) for j in nz])
     M = M.tocsr()
@@ -173,7 +173,8 @@ def solve_mip(
         fd, log_path = tempfile.mkstemp(suffix=".log", prefix="covplan-cbc-")
         os.close(fd)
         try:
-            s = pulp.PULP_CBC_CMD(
+            s = pulp.COIN_CMD(
+                path=_cbc_path(),
                 msg=False,
                 timeLimit=tlim,
                 gapRel=0.0,
@@ -237,3 +238,23 @@ def solve_mip(
         status,
     )
     return MipResult(x, objective, bound, gap, status, seconds)
+
+
+def _cbc_path() -> str:
+    """Return the CBC executable: the one ``pulp[cbc]`` (cbcbox) installs next to Python.
+
+    PuLP 3.3 deprecates its bundled ``PULP_CBC_CMD`` in favour of a CBC from the
+    ``cbcbox`` wheel, which puts ``cbc`` in the environment's ``bin`` folder.
+    """
+    import shutil
+    import sys
+    from pathlib import Path
+
+    here = Path(sys.executable).parent / "cbc"
+    found = str(here) if here.exists() else shutil.which("cbc")
+    if found is None:
+        msg = (
+            "CBC is not installed; install it with: pip install 'pulp[cbc]' (or use solver='highs')"
+        )
+        raise SolverError(msg)
+    return found
