@@ -5,9 +5,9 @@ import zipfile
 import geopandas as gpd
 import pyogrio
 import pytest
+from toy_plan import toy_plan
 
 from covplan.export import segment_coverage, view_cones, write_geopackage, write_kml, write_kmz
-from covplan.export._toy import toy_plan
 from covplan.export.gpkg import qgis_style, style_names
 from covplan.export.tables import install_list
 

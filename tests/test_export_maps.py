@@ -2,9 +2,9 @@ import re
 
 import pytest
 from PIL import Image
+from toy_plan import toy_plan
 
 from covplan.export import MapData, plan_maps, route_atlas, segment_coverage, view_cones
-from covplan.export._toy import toy_plan
 from covplan.export.maps import _nice_length
 from covplan.export.tables import install_list
 from covplan.export.web import write_html_map

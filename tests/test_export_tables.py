@@ -2,8 +2,8 @@ import json
 
 import openpyxl
 import pytest
+from toy_plan import toy_plan
 
-from covplan.export._toy import toy_plan
 from covplan.export.tables import (
     INSTALL_COLUMNS,
     REAIM_COLUMNS,
