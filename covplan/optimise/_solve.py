@@ -8,12 +8,15 @@ start through PuLP's MIP start file; for HiGHS it is the fallback incumbent (see
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
 import re
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +51,35 @@ class _HiGHSWarm(pulp.HiGHS):
         super().__init__(*args, **kw)
         self.start = start
 
+    def createAndConfigureSolver(self, lp: Any) -> None:  # noqa: N802 (PuLP's name)
+        # highspy prints its banner to the C-level stdout when a Highs object is built,
+        # before output_flag can be turned off: keep it out of the CLI's and logs' output
+        if self.msg:
+            super().createAndConfigureSolver(lp)
+            return
+        with _c_stdout_silenced():
+            super().createAndConfigureSolver(lp)
+
     def callSolver(self, lp: Any) -> None:  # noqa: N802 (PuLP's name)
         # HiGHS 1.16 can return a wrong point and objective after setSolution with
         # presolve on (seen on covplan's stage-2 models), so the start is not handed
         # over: solve_mip keeps it as the fallback incumbent instead.
         lp.solverModel.run()
+
+
+@contextlib.contextmanager
+def _c_stdout_silenced() -> Iterator[None]:
+    """Send file descriptor 1 to /dev/null for the block (C libraries' prints)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _fits(
