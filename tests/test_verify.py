@@ -178,8 +178,6 @@ def test_record_in_register(
     monkeypatch.delenv("COVPLAN_OWNER_KEY", raising=False)
     monkeypatch.setenv("COVPLAN_OWNER_KEY_FILE", str(tmp_path / "keys" / "owner.key"))
     src = Path(__file__).parent / "input_data" / "survey" / "demo-survey.csv"
-    if not src.exists():
-        pytest.skip("survey fixture not present")
     reg = tmp_path / "survey.csv"
     shutil.copy(src, reg)
     cam = str(read_survey(reg).cameras.index[0])
