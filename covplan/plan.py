@@ -44,6 +44,9 @@ Progress = Callable[[str, int], Callable[[int], None]]
 STAGING_PREFIX = ".covplan-staging-"
 
 
+_CONE_COLUMNS = ("number", "source", "role", "heading_deg", "hfov_deg", "range_m", "dead_zone_m")
+
+
 def _no_progress(stage: str, total: int) -> Callable[[int], None]:
     return lambda n: None
 
@@ -180,7 +183,8 @@ class Plan:
         """
         if self._layers:
             return self._layers
-        from covplan.export._layers import segment_coverage, view_cones
+        from covplan.export._layers import segment_coverage
+        from covplan.geometry.coverage import view_polygons
 
         segs = self.area.segments if len(self.area.segments) else self.area.routes
         routes = segment_coverage(segs.reset_index(drop=True), self.targets, crs=self.area.crs)
@@ -188,7 +192,11 @@ class Plan:
         if names is not None and "name" not in routes.columns:
             routes["name"] = routes["route_id"].map(names)
         chosen = self.chosen
-        cones = view_cones(chosen, crs=self.area.crs)
+        # each camera's view as the plan models it: its sector to the observe range,
+        # cut by the buildings in the way (what the optimiser counted), not a bare fan
+        cones = view_polygons(chosen, self.area.buildings, crs=self.area.crs, level="observe")
+        cones = cones[[c for c in (*_CONE_COLUMNS, "geometry") if c in cones.columns]]
+        cones = cones[~cones.geometry.is_empty]
         unseen = self.targets[~self.targets["seen"].astype(bool)]
         unseen = unseen[
             [
