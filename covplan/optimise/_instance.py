@@ -247,8 +247,11 @@ def _col_dominance(
         ok = (G.data == size[j]) & (j != m)
         j, m = j[ok], m[ok]
         # also the empty columns are subsets of everything: handled below
+        # a strict superset at no higher (kind, cost) is better whatever its index;
+        # identical columns at the same (kind, cost): the smaller index stays
         better = (kind[m] < kind[j]) | (
-            (kind[m] == kind[j]) & ((cost[m] < cost[j]) | ((cost[m] == cost[j]) & (m < j)))
+            (kind[m] == kind[j])
+            & ((cost[m] < cost[j]) | ((cost[m] == cost[j]) & ((size[m] > size[j]) | (m < j))))
         )
         # identical columns with identical cost: keep the smaller index only
         same_sz = size[m] == size[j]

@@ -24,6 +24,7 @@ from covplan.optimise._instance import (
     REAIM,
     SOURCES,
     Instance,
+    Reduced,
     achievable,
     components,
     fix_and_residual,
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["CameraCover", "build_instance"]
 
 _BIG_COMPONENT = 300  # columns: parts at least this big get a solve of their own
+_NO_CAP = int(np.iinfo(np.int32).max)  # a site capacity that never binds
 
 
 def _as_csr(A: Any) -> sp.csr_matrix:
@@ -180,7 +182,31 @@ class CameraCover:
     capacity at another site, or a forced site, that argument fails and those poses
     stay. (iv) independent parts — no shared row, camera or site — are solved
     separately; the lexicographic optimum of a sum of independent parts is the sum of
-    their optima.
+    their optima. In (iii) a strict superset (:math:`S_j \subsetneq S_m`) at no higher
+    (kind, cost) dominates whatever its index; identical columns keep the smallest
+    index. The order (kind, cost, :math:`-|S|`, index) is strict, so every dropped pose
+    has an undropped dominator and the swaps above compose.
+
+    **Stage 1 by relaxation** (``reduce_model=True``). (v) Let :math:`P` be the model
+    without the site capacities (forced sites, cameras and demands kept). Its optimum
+    :math:`z_P \le z^*` bounds stage 1 from below, and in :math:`P` every site is slack,
+    so (iii) may drop a new pose for a superset pose at *any* site. If :math:`P`'s plan
+    keeps every capacity it is optimal for the full model. Otherwise its poses at the
+    sites within capacity are fixed and the rest is re-solved with capacities; a
+    repaired plan of value :math:`z_P` is feasible and meets the bound, so it is optimal.
+    Failing that, the capacitated model is solved as well and the best plan is kept with
+    bound :math:`\max(z_P, \text{its bound})`. (vi) Stage 1's objective
+    :math:`W\sum_N x + \sum_R x` ignores prices, so its reductions compare poses by
+    kind only: at one site, a spec whose seen set (at each target's level) lies inside
+    another's is dominated whatever the prices. Prices come back in stage 2, which
+    uses the price-aware reductions (iii) with the stage-1 value as a constraint:
+    both reductions keep a plan of value :math:`z^*`, so the constraint is the same.
+    (vii) Stage 2 runs over the price-reduced poses plus the stage-1 plan's own, split
+    into independent parts; in part *g* the stage-1 value is the plan's count
+    :math:`K_g` there: each part's minimum :math:`m_g \le K_g` and
+    :math:`\sum_g m_g \ge z^* = \sum_g K_g`, so :math:`m_g = K_g`. Its start is the
+    stage-1 plan with cheaper specs swapped in at the same site where every target
+    keeps its views.
 
     Parameters
     ----------
@@ -659,52 +685,67 @@ class CameraCover:
         do_reduce: bool,
         msg: bool,
     ) -> NDArray[np.bool_]:
-        t0 = time.perf_counter()
+        W = inst.lex_weight()
+        c1_all = np.where(inst.kind == NEW, float(W), 0.0) + (inst.kind == REAIM)
+        vary = any(
+            np.ptp(inst.cost[inst.kind == kd]) > 0 if (inst.kind == kd).any() else False
+            for kd in (NEW, REAIM)
+        ) or bool((inst.cost[inst.kind == 0] > 0).any())
         if do_reduce:
-            red = reduce(inst)
+            x = self._stage_cameras(inst, c1_all, solver, deadline, warm, msg)
         else:
-            from covplan.optimise._instance import Reduced
-
+            t0 = time.perf_counter()
             fixed, banned, k_res, cap, forced = fix_and_residual(inst)
             rows = np.flatnonzero(k_res > 0)
             cols = np.flatnonzero(~fixed & ~banned)
-            red = Reduced(
-                inst,
-                rows,
-                cols,
-                k_res[rows],
-                cap,
-                forced,
-                fixed,
-                {"rows_in": inst.n_targets, "cols_in": inst.n_poses},
+            log = {"rows_in": inst.n_targets, "cols_in": inst.n_poses}
+            red = Reduced(inst, rows, cols, k_res[rows], cap, forced, fixed, log)
+            self.reduction = dict(log, components=1)
+            self.seconds["reduce"] = time.perf_counter() - t0
+            one = np.zeros(cols.size, np.int64)
+            x, res1, t_greedy = self._solve_groups(
+                inst, red, one, 1, c1_all, solver, deadline, warm, msg
             )
-        self.reduction = dict(red.log)
-        n_comp, comp = components(red) if do_reduce else (1, np.zeros(red.cols.size, np.int64))
-        self.reduction["components"] = n_comp
-        self.seconds["reduce"] = time.perf_counter() - t0
-        W = inst.lex_weight()
-        c1_all = np.where(inst.kind == NEW, float(W), 0.0) + (inst.kind == REAIM)
+            self.seconds["greedy"] = t_greedy
+            self._record("cameras", res1, float(c1_all[red.fixed].sum()))
+        if vary:
+            x = self._stage_cost(inst, x, c1_all, solver, deadline, msg)
+        if self.second_views and deadline - time.perf_counter() > 1.0:
+            x = self._stage_second_views(inst, x, solver, deadline, msg, c1_all)
+        return x
+
+    def _solve_groups(
+        self,
+        inst: Instance,
+        red: Reduced,
+        comp: NDArray[np.int64],
+        n_comp: int,
+        c_all: NDArray[np.float64],
+        solver: str,
+        deadline: float,
+        warm: bool,
+        msg: bool,
+    ) -> tuple[NDArray[np.bool_], list[MipResult], float]:
+        """Minimise ``c_all·x`` over each independent part of ``red``; small parts first.
+
+        Returns the plan over all poses (``red.fixed`` included), the solver results
+        and the greedy seconds. Each part gets an even share of the time left, so the
+        biggest part, solved last, gets what the small ones did not use.
+        """
         A_red = inst.A[red.rows][:, red.cols].tocsr()
-        # group parts: big ones alone, the small ones together
         sizes = np.bincount(comp, minlength=n_comp)
         groups: list[NDArray[np.int64]] = []
         small = np.flatnonzero(sizes < _BIG_COMPONENT)
         if small.size:
             groups.append(np.flatnonzero(np.isin(comp, small)))
-        for g in np.flatnonzero(sizes >= _BIG_COMPONENT):
+        for g in sorted(np.flatnonzero(sizes >= _BIG_COMPONENT), key=lambda g: sizes[g]):
             groups.append(np.flatnonzero(comp == g))
         x = red.fixed.copy()
-        res1: list[MipResult] = []
-        res2: list[MipResult] = []
+        results: list[MipResult] = []
         t_greedy = 0.0
-        vary = any(
-            np.ptp(inst.cost[inst.kind == kd]) > 0 if (inst.kind == kd).any() else False
-            for kd in (NEW, REAIM)
-        ) or bool((inst.cost[inst.kind == 0] > 0).any())
         for gi, loc in enumerate(groups):
             cols = red.cols[loc]
-            row_mask = np.asarray(A_red[:, loc].sum(axis=1)).ravel() > 0
-            rows_loc = np.flatnonzero(row_mask)
+            rows_loc = np.flatnonzero(np.asarray(A_red[:, loc].sum(axis=1)).ravel() > 0)
             A_g = A_red[rows_loc][:, loc].tocsr()
             k_g = red.k[rows_loc]
             blocks, lo, hi = self._side_rows(inst, cols, red.cap, red.forced_site)
@@ -728,9 +769,8 @@ class CameraCover:
                 if _feasible(M, lo_a, hi_a, xg):
                     start = xg.astype(float)
             left = max(deadline - time.perf_counter(), 0.5) / (len(groups) - gi)
-            c1 = c1_all[cols]
-            r1 = solve_mip(
-                c1,
+            r = solve_mip(
+                c_all[cols],
                 M,
                 lo_a,
                 hi_a,
@@ -740,39 +780,195 @@ class CameraCover:
                 integral_objective=True,
                 msg=msg,
             )
-            if r1.status == "infeasible":
+            if r.status == "infeasible":
                 msg_ = (
                     "every target can be seen, but not all at once: site capacities or "
                     "forced sites conflict; raise capacity, or plan with allow_uncovered=True"
                 )
                 raise InfeasibleCoverError(msg_)
-            res1.append(r1)
-            xs = r1.x
-            if vary:
-                M2 = sp.vstack([M, sp.csr_matrix(c1)]).tocsr()
-                lo2 = np.append(lo_a, -np.inf)
-                hi2 = np.append(hi_a, r1.objective + 0.5)
-                left = max(deadline - time.perf_counter(), 0.5) / (len(groups) - gi)
-                r2 = solve_mip(
-                    inst.cost[cols],
-                    M2,
-                    lo2,
-                    hi2,
-                    solver=solver,
-                    time_limit_s=left,
-                    start=xs,
-                    msg=msg,
+            results.append(r)
+            x[cols[r.x > 0.5]] = True
+        return x, results, t_greedy
+
+    def _over_capacity(self, inst: Instance, x: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Sites where plan ``x`` puts more new cameras than the site's capacity."""
+        if not inst.n_sites:
+            return np.zeros(0, bool)
+        on = x & (inst.site >= 0)
+        return np.bincount(inst.site[on], minlength=inst.n_sites) > inst.cap
+
+    def _stage_cameras(
+        self,
+        inst: Instance,
+        c1_all: NDArray[np.float64],
+        solver: str,
+        deadline: float,
+        warm: bool,
+        msg: bool,
+    ) -> NDArray[np.bool_]:
+        """Stage 1 (fewest new cameras, then re-aims) by relaxing, repairing and checking.
+
+        (a) Solve the relaxation without site capacities, reduced with every site slack;
+        its optimum is a lower bound. (b) If its plan breaks capacities, keep its poses
+        at the other sites and re-solve the rest with capacities. (c) If the repaired plan
+        misses the bound, solve the capacitated model itself; the best plan is kept and
+        the bound is the larger of the two. See :class:`CameraCover`, reduction (v).
+        """
+        t0 = time.perf_counter()
+        budget = max(deadline - t0, 0.5)
+        # stage 1 counts new cameras and re-aims only: prices play no part in its
+        # dominance, so a spec whose view is inside another's at one site goes (vi)
+        inst = with_(inst, cost=np.zeros(inst.n_poses))
+        sites_cap = inst.cap.copy()
+        relaxed = with_(inst, cap=np.where(sites_cap > 0, _NO_CAP, sites_cap))
+        red_r = reduce(relaxed)
+        n_r, comp_r = components(red_r)
+        self.reduction = dict(red_r.log)
+        self.reduction["components"] = n_r
+        self.seconds["reduce"] = time.perf_counter() - t0
+        # the relaxation may use all but a tenth of the time: the rest is for the repair
+        x, res_r, tg = self._solve_groups(
+            relaxed, red_r, comp_r, n_r, c1_all, solver, deadline - 0.1 * budget, warm, msg
+        )
+        t_greedy = tg
+        const = float(c1_all[red_r.fixed].sum())
+        bound = const + sum(math.ceil(r.bound - 1e-6) for r in res_r)
+        relax_proven = all(r.status == "optimal" for r in res_r)
+        over = self._over_capacity(inst, x)
+        self.reduction["relax_over_capacity"] = int(over.sum())
+        solves = list(res_r)
+        if over.any():
+            # (b) repair: free the poses at over-full sites, keep the others, re-solve
+            keep = x & ~np.isin(inst.site, np.flatnonzero(over))
+            rep = with_(inst, fixed=inst.fixed | keep)
+            try:
+                red_b = reduce(rep)
+                n_b, comp_b = components(red_b)
+                x_b, res_b, tg = self._solve_groups(
+                    rep, red_b, comp_b, n_b, c1_all, solver, deadline, warm, msg
                 )
-                res2.append(r2)
-                xs = r2.x
-            x[cols[xs > 0.5]] = True
+                t_greedy += tg
+                solves += res_b
+            except InfeasibleCoverError:
+                x_b = None
+            x = x_b if x_b is not None else np.zeros_like(x)
+            repaired = x_b is not None and float(c1_all[x].sum()) < bound + 0.5
+            self.reduction["repaired"] = int(repaired)
+            if not repaired:
+                # (c) the capacitated model itself
+                red_c = reduce(inst)
+                n_c, comp_c = components(red_c)
+                x_c, res_c, tg = self._solve_groups(
+                    inst, red_c, comp_c, n_c, c1_all, solver, deadline, warm, msg
+                )
+                t_greedy += tg
+                solves += res_c
+                bound_c = float(c1_all[red_c.fixed].sum()) + sum(
+                    math.ceil(r.bound - 1e-6) for r in res_c
+                )
+                bound = max(bound, bound_c) if relax_proven else bound_c
+                if x_b is None or float(c1_all[x_c].sum()) <= float(c1_all[x].sum()):
+                    x = x_c
+        obj = float(c1_all[x].sum())
+        bound = min(bound, obj)
+        proven = obj - bound < 1.0 - 1e-6
+        self.objective["cameras"] = obj
+        self.bound["cameras"] = bound
+        self.gap["cameras"] = 0.0 if proven else abs(obj - bound) / max(abs(obj), 1e-9)
+        self.status["cameras"] = "optimal" if proven else "time_limit"
+        self.seconds["cameras"] = sum(r.seconds for r in solves)
         self.seconds["greedy"] = t_greedy
-        const1 = float(c1_all[red.fixed].sum())
-        self._record("cameras", res1, const1)
-        if vary:
-            self._record("cost", res2, float(inst.cost[red.fixed].sum()))
-        if self.second_views and deadline - time.perf_counter() > 1.0:
-            x = self._stage_second_views(inst, x, solver, deadline, msg, c1_all)
+        return x
+
+    @staticmethod
+    def _cheaper_specs(inst: Instance, x: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Swap chosen new poses for cheaper ones at their site that still do their job.
+
+        A local search for stage 2's start: the count of new cameras, the sites and
+        every target's views at their k stay as they are, only the price falls.
+        """
+        x = x.copy()
+        Ac = inst.A.tocsc()
+        views = np.asarray(inst.A[:, x].sum(axis=1)).ravel()
+        if not inst.n_sites:
+            return x
+        at_site = unit_matrix(inst.site, inst.n_sites).T.tocsr()  # sites × poses
+        chosen = np.flatnonzero(x & (inst.kind == NEW) & (inst.site >= 0) & ~inst.fixed)
+        for j in chosen[np.argsort(-inst.cost[chosen], kind="stable")]:
+            rows_j = Ac.indices[Ac.indptr[j] : Ac.indptr[j + 1]]
+            need = rows_j[views[rows_j] <= inst.k[rows_j]]
+            s = inst.site[j]
+            cand = at_site.indices[at_site.indptr[s] : at_site.indptr[s + 1]]
+            cand = cand[~x[cand] & ~inst.banned[cand] & (inst.cost[cand] < inst.cost[j])]
+            cand = cand[inst.kind[cand] == NEW]
+            if cand.size == 0:
+                continue
+            ok = np.asarray(inst.A[need][:, cand].sum(axis=0)).ravel() == need.size
+            if not ok.any():
+                continue
+            good = cand[ok]
+            m = good[np.argmin(inst.cost[good])]
+            x[j], x[m] = False, True
+            views[rows_j] -= 1
+            views[Ac.indices[Ac.indptr[m] : Ac.indptr[m + 1]]] += 1
+        return x
+
+    def _stage_cost(
+        self,
+        inst: Instance,
+        x1: NDArray[np.bool_],
+        c1_all: NDArray[np.float64],
+        solver: str,
+        deadline: float,
+        msg: bool,
+    ) -> NDArray[np.bool_]:
+        """Stage 2: the cheapest plan with stage 1's value, part by part.
+
+        The columns are the cost-reduced poses and ``x1``'s own; in each independent
+        part the stage-1 value is ``x1``'s count there (see :class:`CameraCover`, (vii)).
+        Each part starts from ``x1`` with cheaper specs swapped in.
+        """
+        t0 = time.perf_counter()
+        x1 = self._cheaper_specs(inst, x1)
+        red0 = reduce(inst)
+        fixed = red0.fixed
+        _, _, k_res, cap, forced = fix_and_residual(inst)
+        cols = np.union1d(red0.cols, np.flatnonzero(x1 & ~fixed))
+        rows = np.flatnonzero(k_res > 0)
+        A_c = inst.A[rows][:, cols].tocsr()
+        seen = np.diff(A_c.indptr) > 0
+        rows = rows[seen]
+        red = Reduced(inst, rows, cols, k_res[rows], cap, forced, fixed, {})
+        n_comp, comp = components(red)
+        self.seconds["reduce"] = self.seconds.get("reduce", 0.0) + time.perf_counter() - t0
+        A_red = inst.A[rows][:, cols].tocsr()
+        sizes = np.bincount(comp, minlength=n_comp)
+        order = np.argsort(sizes, kind="stable")
+        x = fixed.copy()
+        results: list[MipResult] = []
+        for gi, g in enumerate(order):
+            loc = np.flatnonzero(comp == g)
+            cols_g = cols[loc]
+            rows_loc = np.flatnonzero(np.asarray(A_red[:, loc].sum(axis=1)).ravel() > 0)
+            A_g = A_red[rows_loc][:, loc].tocsr()
+            blocks, lo, hi = self._side_rows(inst, cols_g, cap, forced)
+            count_g = float(c1_all[cols_g][x1[cols_g]].sum())
+            M = sp.vstack([A_g.astype(float), *blocks, sp.csr_matrix(c1_all[cols_g])]).tocsr()
+            lo_a = np.concatenate([red.k[rows_loc].astype(float), *lo, [-np.inf]])
+            hi_a = np.concatenate([np.full(rows_loc.size, np.inf), *hi, [count_g + 0.5]])
+            r = solve_mip(
+                inst.cost[cols_g],
+                M,
+                lo_a,
+                hi_a,
+                solver=solver,
+                time_limit_s=max(deadline - time.perf_counter(), 0.5) / (n_comp - gi),
+                start=x1[cols_g].astype(float),
+                msg=msg,
+            )
+            results.append(r)
+            x[cols_g[r.x > 0.5]] = True
+        self._record("cost", results, float(inst.cost[fixed].sum()))
         return x
 
     def _stage_second_views(
