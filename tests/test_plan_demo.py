@@ -122,3 +122,43 @@ def test_view_targets_feed_the_picture_check(plan, tmp_path):
         expected = set(plan.targets["target_id"].iloc[rows])
         assert per_cam.get(pose["number"], set()) == expected
     assert (vt["px_per_m"] > 0).all()
+
+
+def test_phases_are_planned_in_turn(plan):
+    """Each phase's cameras see its targets on their own; later phases only add cameras."""
+    import numpy as np
+
+    from covplan.optimise.phases import assign_phases
+
+    t_phase = assign_phases(plan.targets).to_numpy()
+    pose_phase = plan.poses["phase"].to_numpy(dtype=float)  # NaN: not chosen
+    chosen = np.asarray(plan.selected, dtype=bool)
+    assert (np.isfinite(pose_phase) == chosen).all()
+    seen = plan.coverage.seen.tocsr()
+    k = plan.targets["k_required"].to_numpy()
+    coverable = np.asarray(seen.sum(axis=1)).ravel() >= k
+    for p in sorted(set(t_phase)):
+        upto = np.isfinite(pose_phase) & (pose_phase <= p)
+        views = np.asarray(seen[:, upto].sum(axis=1)).ravel()
+        due = (t_phase <= p) & coverable
+        assert (views[due] >= k[due]).all(), f"phase {p} leaves its own targets unseen"
+    assert set(t_phase) == {0, 1, 2}
+    assert set(plan.install["phase"]) <= {0, 1, 2} and 0 in set(plan.install["phase"])
+
+
+def test_pilot_is_the_fewest_cameras_for_the_pilot_alley(plan):
+    """Phase 0 is planned on its own: as few new cameras as the pilot alley needs."""
+    import numpy as np
+
+    from covplan.optimise import CameraCover
+    from covplan.optimise.phases import assign_phases
+
+    t_phase = assign_phases(plan.targets).to_numpy()
+    pilot = plan.targets.assign(k_required=np.where(t_phase == 0, plan.targets["k_required"], 0))
+    alone = CameraCover.from_geodataframes(
+        pilot, plan.poses, plan.coverage, sites=plan.sites, allow_uncovered=True
+    ).solve("highs", time_limit_s=30)
+    phase = plan.poses["phase"].to_numpy(dtype=float)
+    pilot_new = int(((phase == 0) & (plan.poses["source"] == "new").to_numpy()).sum())
+    assert alone.status["cameras"] == "optimal"
+    assert pilot_new == alone.n_new
