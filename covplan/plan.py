@@ -740,7 +740,7 @@ def plan_ward(
     ]
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
     groups = _with_id(area.groups, "group_id")
-    poses["phase"] = pose_phase
+    poses["phase"] = pd.Series(pose_phase or [None] * len(poses), index=poses.index, dtype=object)
     chosen = poses[selected]
     install = install_list(
         chosen[chosen["source"] == "new"],
