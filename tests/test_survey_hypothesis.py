@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from covplan import InputError
@@ -172,7 +172,9 @@ def _write_over(survey: Survey, tmp: Path, suffix: str, lang: str) -> None:
     except InputError:
         assert out.read_bytes() == b"saved before"
         return
-    back = read_survey(out)
+    # a register read leniently keeps its problems (e.g. an empty owner kind): reading the
+    # written copy must find the same register, so it is read the same way
+    back = read_survey(out, lenient=bool(survey.problems))
     assert back.cameras.drop(columns="owner_id").equals(survey.cameras.drop(columns="owner_id"))
     assert list(back.cameras["owner_id"]) == list(survey.cameras["owner_id"])
 
@@ -204,12 +206,23 @@ def csv_files(draw: st.DrawFn) -> tuple[bytes, int]:
     return data, n
 
 
+# found by hypothesis in CI: a lenient register with an empty owner kind, written to OSM,
+# came back as "household" (the reader inferred it as for a mapper's node)
+_EMPTY_KIND = (
+    b"owner_name,owner_name,location,owner_name,camera_id,camera_id,camera_id,camera_id,"
+    b"camera_id,camera_id\r\n" + b",,,,,,,,,\r\n" * 5 + b",,16.47 107.59 10 4,,C01,,,,,",
+    6,
+)
+
+
 @settings(FAST, max_examples=150)
 @given(
     data=csv_files(),
     suffix=st.sampled_from([".xlsx", ".csv", ".gpkg", ".osm"]),
     lang=st.sampled_from(["vi", "en"]),
 )
+@example(data=_EMPTY_KIND, suffix=".osm", lang="vi")
+@example(data=_EMPTY_KIND, suffix=".xlsx", lang="vi")
 def test_csv_rows(tmp_path: Path, data: tuple[bytes, int], suffix: str, lang: str) -> None:
     path = tmp_path / "survey.csv"
     try:

@@ -647,7 +647,10 @@ def _build(raw: RawTable, *, area: Any = None, lenient: bool = False) -> Survey:
                     r.add("phone", phone_s, phone.warning)
         address = cols.get(values, "address")
         kind_s = cols.get(values, "owner_kind")
-        if not kind_s and raw.osm:
+        if not kind_s and raw.osm and not cols.get(values, "participates"):
+            # a mapper's node says nothing of its owner: infer it from the tags; a node
+            # covplan wrote (it always carries covplan:participates) keeps what the
+            # register said, so a register read back is the register written
             surv = P._key(cols.get(values, "surveillance"))
             kind_s = "public" if surv == "public" else "household"
         try:
