@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests draw the same examples on every run (CI must not fail at random);
+# HYPOTHESIS_PROFILE=explore draws new ones, to hunt for bugs locally.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -16,8 +24,6 @@ INPUT_DATA = Path(__file__).parent / "input_data"
 @pytest.fixture(autouse=True, scope="session")
 def _owner_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Give the whole test run its own pseudonym key file, never the user's ~/.config key."""
-    import os
-
     if "COVPLAN_OWNER_KEY" not in os.environ and "COVPLAN_OWNER_KEY_FILE" not in os.environ:
         key = tmp_path_factory.mktemp("owner-key") / "owner.key"
         os.environ["COVPLAN_OWNER_KEY_FILE"] = str(key)

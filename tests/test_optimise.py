@@ -317,3 +317,28 @@ def test_strict_superset_dominates_whatever_its_index():
     model = CameraCover.from_coverage_matrix(A, site=["a", "a"], capacity=1).solve()
     assert model.reduction["cols_out"] <= 1
     assert model.selected.tolist() == [False, True]
+
+
+def test_a_pose_that_sees_nothing_does_not_break_a_conflicted_plan():
+    """Found by hypothesis: a camera seeing no target sat in no bounded row of the
+    'cover the most' model, PuLP sent it nowhere, and its missing value made the whole
+    plan unusable (SolverError). Conflict: c1 must keep (target 0 needs c0 and c1) and
+    re-aim (target 3 sees only the re-aim)."""
+    A = np.array(
+        [[1, 1, 0, 0, 0, 0, 0], [0, 0, 1, 0, 1, 0, 1], [0, 0, 1, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0, 0]]
+    )
+    kw = dict(
+        cost=np.array([0.0, 0.0, 2.0, 15.0, 12.0, 12.0, 10.0]),
+        k=np.array([2, 2, 2, 1]),
+        source=["keep", "keep", "reaim", "new", "new", "new", "new"],
+        camera=["c0", "c1", "c1", None, None, None, None],
+        site=[None, None, None, "s0", "s0", "s1", "s1"],
+        capacity=2,
+    )
+    for solver in ("highs", "cbc"):
+        model = CameraCover.from_coverage_matrix(A, allow_uncovered=True, **kw).solve(solver)
+        # three of four targets is the most any plan covers; the cheapest such plan
+        # turns c1 and adds one camera at s0 (12 VND) instead of three new ones
+        assert (model.cover_count >= kw["k"]).sum() == 3
+        assert model.n_new == 1 and model.n_reaim == 1
+        assert model.cost_vnd == pytest.approx(14.0)

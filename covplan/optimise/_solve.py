@@ -230,7 +230,20 @@ def solve_mip(
         return MipResult(
             np.zeros(n), math.inf, math.inf, math.inf, status, time.perf_counter() - t0
         )
-    x = np.round(np.array([np.nan if v.varValue is None else v.varValue for v in xs]))
+    # a variable in no bounded row and not in the objective is not sent to the solver
+    # (PuLP drops it), so it has no value: any value is feasible, and 0 is the plan's
+    used = c != 0
+    bounded = np.flatnonzero(np.isfinite(lo) | np.isfinite(hi))
+    rows_used = M[bounded]
+    used[rows_used.indices[rows_used.data != 0]] = True
+    x = np.round(
+        np.array(
+            [
+                (np.nan if used[j] else 0.0) if v.varValue is None else v.varValue
+                for j, v in enumerate(xs)
+            ]
+        )
+    )
     usable = not np.isnan(x).any() and _fits(M, lo, hi, x)
     if start is not None and status != "optimal" and _fits(M, lo, hi, start):
         if not usable or float(c @ start) < float(c @ x):
