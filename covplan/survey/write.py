@@ -37,27 +37,14 @@ __all__ = ["write_survey"]
 
 logger = logging.getLogger(__name__)
 
-#: Columns of a written sheet (the address parts are derived again on reading).
-SHEET_COLUMNS: tuple[str, ...] = (
-    "camera_id",
-    "owner_id",
-    "owner_kind",
-    "address",
-    "lat",
-    "lon",
-    "heading_deg",
-    "heading_min_deg",
-    "heading_max_deg",
-    "hfov_deg",
-    "resolution_px",
-    "mount_height_m",
-    "tilt_deg",
-    "retention_days",
-    "is_ip",
-    "participates",
-    "adjustable",
-    "status",
-    "stream_url",
+#: Columns of a written sheet: the register's columns with the point as lat/lon after the
+#: address; the address parts and the geometry are derived again on reading.
+_DERIVED = ("house_number", "alley", "street", "geometry")
+SHEET_COLUMNS: tuple[str, ...] = tuple(
+    c
+    for col in CAMERA_COLUMNS
+    if col not in _DERIVED
+    for c in ((col, "lat", "lon") if col == "address" else (col,))
 )
 CONTACT_SHEET_COLUMNS: tuple[str, ...] = ("owner_name", "role", "phone", "contact_address")
 TEXT_COLUMNS = {"camera_id", "owner_id", "phone", "address", "contact_address", "owner_name"}
