@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._measure import timed
-from covplan.camera.quality import (
+from covplan.check.quality import (
     assess_clip,
     compare_to_reference,
     frame_metrics,
     frozen_feed,
     osd_mask,
 )
-from covplan.camera.verify import motion_heat
+from covplan.check.verify import motion_heat
 
 CLIP = (
     Path(__file__).resolve().parents[1].parent

@@ -12,19 +12,12 @@ import numpy as np
 import pytest
 from servers.http_camera import http_camera, stalling_server
 
-import covplan.camera.capture as cap_mod
 from covplan._errors import CaptureError, InputError
-from covplan.camera.capture import (
-    capture,
-    forget_rejection,
-    redact,
-    redact_url,
-    resolve_credentials,
-    snapshot_url,
-    stream_url,
-    with_credentials,
-)
-from covplan.camera.quality import assess_clip
+from covplan._redact import redact, redact_url
+from covplan.check import _credentials, forget_rejection, resolve_credentials
+from covplan.check.capture import capture
+from covplan.check.quality import assess_clip
+from covplan.check.urls import snapshot_url, stream_url, with_credentials
 
 VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "video"
 ROAD = VIDEO / "road-overhead-640x360.avi"
@@ -231,8 +224,8 @@ def test_connection_refused_is_a_capture_error() -> None:
 
 
 def test_rejections_are_per_process_state() -> None:
-    cap_mod._REJECTED["cam-x"] = "HTTP 401"
+    _credentials._REJECTED["cam-x"] = "HTTP 401"
     with pytest.raises(CaptureError, match="not trying again"):
         capture("http://127.0.0.1:9/x", camera_id="cam-x")
     forget_rejection()
-    assert not cap_mod._REJECTED
+    assert not _credentials._REJECTED

@@ -10,8 +10,9 @@ import pytest
 from servers.rtsp import gstreamer_missing, rtsp_server
 
 from covplan._errors import CaptureError
-from covplan.camera.capture import capture, forget_rejection
-from covplan.camera.quality import assess_clip
+from covplan.check import forget_rejection
+from covplan.check.capture import capture
+from covplan.check.quality import assess_clip
 
 VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "video"
 ROAD = VIDEO / "road-overhead-640x360.avi"

@@ -10,7 +10,7 @@ import pytest
 
 from covplan import settings
 from covplan._errors import InputError
-from covplan.camera.quality import (
+from covplan.check.quality import (
     assess_clip,
     compare_to_reference,
     frame_metrics,

@@ -16,7 +16,7 @@ import pytest
 from shapely.geometry import Point
 
 from covplan._errors import CRSError, InputError
-from covplan.camera.verify import CameraPose, motion_heat, project_points, verify_camera
+from covplan.check.verify import CameraPose, motion_heat, project_points, verify_camera
 
 UTM = "EPSG:32648"
 ORIGIN = (750_000.0, 1_820_000.0)  # near Huế, UTM 48N

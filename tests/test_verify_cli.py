@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from servers.http_camera import http_camera, stalling_server
 
-from covplan.camera.capture import forget_rejection
+from covplan.check import forget_rejection
 from covplan.cli import main
 
 VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "video"

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,13 @@ import cv2
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from covplan._errors import CaptureError, InputError
-from covplan.camera.capture import capture, redact_url
-from covplan.camera.verify import CameraPose, verify_camera
+from covplan._redact import redact_url
+from covplan.check.capture import capture
+from covplan.check.verify import CameraPose, verify_camera
+from covplan.survey import read_survey, record_verification
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +144,6 @@ def _check_one(
 ) -> dict[str, Any]:
     password = None
     if args.password_env:
-        import os
-
         password = os.environ.get(args.password_env)
         if password is None:
             msg = f"environment variable {args.password_env} is not set"
@@ -203,10 +205,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_survey(args: argparse.Namespace, targets: gpd.GeoDataFrame | None) -> int:
-    from tqdm import tqdm
-
-    from covplan.survey import read_survey, record_verification
-
     cameras = read_survey(args.survey).cameras
     if "stream_url" not in cameras.columns:
         msg = (

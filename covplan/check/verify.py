@@ -5,7 +5,7 @@ resolution) the route targets the plan says it covers are projected into the pic
 with a pinhole model; where motion happens over a short clip is accumulated with
 background subtraction (MOG2). The camera passes when most targets fall in the frame
 and on moving areas (traffic on the route), at a usable pixel density, and the picture
-itself passes :func:`covplan.camera.quality.assess_clip`.
+itself passes :func:`covplan.check.quality.assess_clip`.
 
 The result is a record (JSON-ready dict with ``verdict`` ``"pass"`` or ``"fail"`` and
 ``reasons``), an evidence image (frame, projected route, motion heat) and, when a
@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import math
 import os
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -32,8 +34,9 @@ from pyproj import CRS, Transformer
 from covplan import settings
 from covplan._errors import CRSError, InputError
 from covplan._io import atomic_write_bytes
-from covplan.camera.capture import redact_url
-from covplan.camera.quality import QualityReport, assess_clip, background_frame
+from covplan._redact import redact_url
+from covplan.check.quality import QualityReport, assess_clip, background_frame
+from covplan.survey import record_verification
 
 __all__ = [
     "CameraPose",
@@ -290,6 +293,11 @@ def verify_camera(
 ) -> Verification:
     """Check that a camera sees the route targets the plan gives it, well enough.
 
+    The steps: the picture's quality and the motion in the clip (:func:`assess_clip`,
+    :func:`motion_heat`); the route targets projected into the picture and checked for
+    being in frame, on motion and at their DORI level; the verdict; the evidence image;
+    the register row.
+
     Parameters
     ----------
     frames
@@ -326,144 +334,227 @@ def verify_camera(
         msg = "no frames to verify; capture a short clip first"
         raise InputError(msg)
     h, w = frames[0].shape[:2]
-    s = settings
     quality = assess_clip(frames, reference=reference, hfov_deg=pose.hfov_deg if pose else None)
     heat = motion_heat(frames) if len(frames) >= 2 else None
-    reasons = list(quality.reasons)
-    notes = list(quality.notes)
-    record: dict[str, Any] = {
-        "camera_id": camera_id,
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source": redact_url(str(source)) if source is not None else None,
-        "n_frames": len(frames),
-        "width_px": w,
-        "height_px": h,
-    }
+    found = _Findings(
+        record={
+            "camera_id": camera_id,
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source": redact_url(str(source)) if source is not None else None,
+            "n_frames": len(frames),
+            "width_px": w,
+            "height_px": h,
+        },
+        reasons=list(quality.reasons),
+        notes=list(quality.notes),
+    )
     moving = None
     if heat is not None:
-        moving = heat >= s.verify_motion_min_heat
-        record["motion_share"] = round(float(moving.mean()), 5)
+        moving = heat >= settings.verify_motion_min_heat
+        found.record["motion_share"] = round(float(moving.mean()), 5)
+    pose = _pose_for_frames(pose, w, h, found)
     table = pd.DataFrame()
-    if pose is not None and (pose.width_px, pose.height_px) != (w, h):
-        notes.append(
-            f"pose resolution {pose.width_px}x{pose.height_px} scaled to the stream's {w}x{h}"
-        )
-        pose = CameraPose(**{**pose.__dict__, "width_px": w, "height_px": h})
     if pose is None or targets is None or len(targets) == 0:
-        notes.append("no pose or route targets given: the route was not checked, only the picture")
+        found.notes.append(
+            "no pose or route targets given: the route was not checked, only the picture"
+        )
     else:
-        metric = _metric_targets(targets, crs)
-        origin = pose.position(metric.crs)
-        xy = np.column_stack([metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy()])
-        uv, depth, slant = project_points(pose, xy, origin=origin)
-        inside = (
-            np.isfinite(uv[:, 0])
-            & (uv[:, 0] >= 0)
-            & (uv[:, 0] < w)
-            & (uv[:, 1] >= 0)
-            & (uv[:, 1] < h)
-            & (depth > 0)
-        )
-        fx, _ = pose.focal_px
-        ppm = np.where(inside, fx / np.maximum(slant, 1e-6), np.nan)
-        table = pd.DataFrame(
-            {"u": uv[:, 0], "v": uv[:, 1], "in_frame": inside, "slant_m": slant, "px_per_m": ppm},
-            index=targets.index,
-        )
-        for col in ("target_id", "route_id"):
-            if col in targets.columns:
-                table.insert(0, col, targets[col].to_numpy())
-        n = len(table)
-        n_in = int(inside.sum())
-        record.update(n_targets=n, n_in_frame=n_in, share_in_frame=round(n_in / n, 4))
-        if n_in < s.verify_min_in_frame * n:
-            reasons.append(
-                f"only {n_in} of {n} route targets ({100 * n_in / n:.0f} %) are in the picture "
-                f"(at least {100 * s.verify_min_in_frame:.0f} % needed): check heading and tilt"
-            )
-        if moving is not None:
-            radius = max(2, round(s.verify_motion_radius_frac * w))
-            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-            near_motion = cv2.dilate(moving.astype(np.uint8), kernel) > 0
-            in_motion = np.zeros(n, bool)
-            ii = np.flatnonzero(inside)
-            in_motion[ii] = near_motion[uv[ii, 1].astype(int), uv[ii, 0].astype(int)]
-            table["in_motion"] = in_motion
-            share_motion = float(in_motion.sum() / n_in) if n_in else 0.0
-            record["share_in_motion"] = round(share_motion, 4)
-            if record["motion_share"] < s.verify_min_motion_share:
-                reasons.append(
-                    "no motion seen in the clip: the route cannot be confirmed; "
-                    "check again when there is traffic, or with a longer clip"
-                )
-            elif n_in and share_motion < s.verify_min_in_motion:
-                reasons.append(
-                    f"motion is seen on only {100 * share_motion:.0f} % of the route targets in "
-                    f"the picture (at least {100 * s.verify_min_in_motion:.0f} % needed): "
-                    "the route is not where the plan puts it"
-                )
-        if n_in:
-            near = int(np.nanargmin(np.where(inside, slant, np.nan)))
-            far = int(np.nanargmax(np.where(inside, slant, np.nan)))
-            record.update(
-                nearest_m=round(float(slant[near]), 2),
-                farthest_m=round(float(slant[far]), 2),
-                px_per_m_nearest=round(float(ppm[near]), 1),
-                px_per_m_farthest=round(float(ppm[far]), 1),
-            )
-            levels = (
-                pd.Series(level, index=table.index)
-                if level is not None
-                else targets["level"]
-                if "level" in targets.columns
-                else None
-            )
-            if levels is not None:
-                unknown = set(levels.dropna()) - set(s.dori_px_per_m)
-                if unknown:
-                    msg = f"unknown DORI level(s) {sorted(unknown)}; use {list(s.dori_px_per_m)}"
-                    raise InputError(msg, column="level", value=sorted(unknown)[0])
-                need = levels.map(s.dori_px_per_m).to_numpy(dtype=float)
-                ok = inside & (ppm >= need)
-                record["share_at_level"] = round(float(ok.sum() / n_in), 4)
-                short = inside & ~ok
-                if short.any():
-                    j = int(np.flatnonzero(short)[np.argmin(ppm[short])])
-                    reasons.append(
-                        f"{int(short.sum())} route targets in the picture are below their DORI "
-                        f"level: {ppm[j]:.0f} px/m at {slant[j]:.0f} m where "
-                        f"{need[j]:.0f} px/m ({levels.iloc[j]}) is needed"
-                    )
+        table = _check_route(pose, targets, crs, (w, h), moving, level, found)
+    record = found.record
     record.update(quality.to_record())
-    record["verdict"] = "fail" if reasons else "pass"
-    record["reasons"] = reasons
-    record["notes"] = notes
+    record["verdict"] = "fail" if found.reasons else "pass"
+    record["reasons"] = found.reasons
+    record["notes"] = found.notes
     evidence = _evidence_image(frames, heat, table, record)
     if evidence_path is not None:
-        ok, buf = cv2.imencode(".png", evidence)
-        if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
-            msg = "could not encode the evidence image"
-            raise InputError(msg)
-        record["evidence"] = str(atomic_write_bytes(evidence_path, buf.tobytes()))
+        record["evidence"] = str(_save_png(evidence_path, evidence))
     if register is not None:
-        if not camera_id:
-            msg = "a camera_id is needed to record the verification in the register"
-            raise InputError(msg, file=os.fspath(register), column="camera_id")
-        from covplan.survey import record_verification
-
-        record_verification(
-            register,
-            camera_id,
-            _register_row(record),
-            status="verified" if record["verdict"] == "pass" else None,
-        )
+        _record_in_register(register, camera_id, record)
     logger.info(
         "verified camera %s: %s%s",
         camera_id or "(no id)",
         record["verdict"],
-        f" ({'; '.join(reasons)})" if reasons else "",
+        f" ({'; '.join(found.reasons)})" if found.reasons else "",
     )
     return Verification(record, table, heat, quality, evidence)
+
+
+@dataclass
+class _Findings:
+    """What the steps of :func:`verify_camera` found: the record, failure reasons, notes."""
+
+    record: dict[str, Any]
+    reasons: list[str]
+    notes: list[str]
+
+
+def _pose_for_frames(
+    pose: CameraPose | None, w: int, h: int, found: _Findings
+) -> CameraPose | None:
+    """Return the pose scaled to the frames' resolution (with a note), or the pose itself."""
+    if pose is None or (pose.width_px, pose.height_px) == (w, h):
+        return pose
+    found.notes.append(
+        f"pose resolution {pose.width_px}x{pose.height_px} scaled to the stream's {w}x{h}"
+    )
+    return CameraPose(**{**pose.__dict__, "width_px": w, "height_px": h})
+
+
+def _check_route(
+    pose: CameraPose,
+    targets: gpd.GeoDataFrame,
+    crs: Any,
+    size: tuple[int, int],
+    moving: np.ndarray | None,
+    level: str | None,
+    found: _Findings,
+) -> pd.DataFrame:
+    """Project the targets into the picture and check them: in frame, on motion, DORI level."""
+    table = _project_targets(pose, targets, crs, size)
+    inside = table["in_frame"].to_numpy()
+    n = len(table)
+    n_in = int(inside.sum())
+    found.record.update(n_targets=n, n_in_frame=n_in, share_in_frame=round(n_in / n, 4))
+    min_in = settings.verify_min_in_frame
+    if n_in < min_in * n:
+        found.reasons.append(
+            f"only {n_in} of {n} route targets ({100 * n_in / n:.0f} %) are in the picture "
+            f"(at least {100 * min_in:.0f} % needed): check heading and tilt"
+        )
+    if moving is not None:
+        _check_motion(table, moving, found)
+    if n_in:
+        _check_distances(table, found)
+        levels = (
+            pd.Series(level, index=table.index)
+            if level is not None
+            else targets["level"]
+            if "level" in targets.columns
+            else None
+        )
+        if levels is not None:
+            _check_levels(table, levels, found)
+    return table
+
+
+def _project_targets(
+    pose: CameraPose, targets: gpd.GeoDataFrame, crs: Any, size: tuple[int, int]
+) -> pd.DataFrame:
+    """Return the targets' ``u``, ``v``, ``in_frame``, ``slant_m``, ``px_per_m`` (input index)."""
+    w, h = size
+    metric = _metric_targets(targets, crs)
+    origin = pose.position(metric.crs)
+    xy = np.column_stack([metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy()])
+    uv, depth, slant = project_points(pose, xy, origin=origin)
+    inside = (
+        np.isfinite(uv[:, 0])
+        & (uv[:, 0] >= 0)
+        & (uv[:, 0] < w)
+        & (uv[:, 1] >= 0)
+        & (uv[:, 1] < h)
+        & (depth > 0)
+    )
+    fx, _ = pose.focal_px
+    ppm = np.where(inside, fx / np.maximum(slant, 1e-6), np.nan)
+    table = pd.DataFrame(
+        {"u": uv[:, 0], "v": uv[:, 1], "in_frame": inside, "slant_m": slant, "px_per_m": ppm},
+        index=targets.index,
+    )
+    for col in ("target_id", "route_id"):
+        if col in targets.columns:
+            table.insert(0, col, targets[col].to_numpy())
+    return table
+
+
+def _check_motion(table: pd.DataFrame, moving: np.ndarray, found: _Findings) -> None:
+    """Add ``in_motion`` to ``table``: motion near each target in the picture, or not."""
+    s = settings
+    w = moving.shape[1]
+    inside = table["in_frame"].to_numpy()
+    uv = table[["u", "v"]].to_numpy()
+    n_in = int(inside.sum())
+    radius = max(2, round(s.verify_motion_radius_frac * w))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    near_motion = cv2.dilate(moving.astype(np.uint8), kernel) > 0
+    in_motion = np.zeros(len(table), bool)
+    ii = np.flatnonzero(inside)
+    in_motion[ii] = near_motion[uv[ii, 1].astype(int), uv[ii, 0].astype(int)]
+    table["in_motion"] = in_motion
+    share_motion = float(in_motion.sum() / n_in) if n_in else 0.0
+    found.record["share_in_motion"] = round(share_motion, 4)
+    if found.record["motion_share"] < s.verify_min_motion_share:
+        found.reasons.append(
+            "no motion seen in the clip: the route cannot be confirmed; "
+            "check again when there is traffic, or with a longer clip"
+        )
+    elif n_in and share_motion < s.verify_min_in_motion:
+        found.reasons.append(
+            f"motion is seen on only {100 * share_motion:.0f} % of the route targets in "
+            f"the picture (at least {100 * s.verify_min_in_motion:.0f} % needed): "
+            "the route is not where the plan puts it"
+        )
+
+
+def _check_distances(table: pd.DataFrame, found: _Findings) -> None:
+    """Record the nearest and farthest target in the picture and their pixel densities."""
+    inside = table["in_frame"].to_numpy()
+    slant = table["slant_m"].to_numpy()
+    ppm = table["px_per_m"].to_numpy()
+    near = int(np.nanargmin(np.where(inside, slant, np.nan)))
+    far = int(np.nanargmax(np.where(inside, slant, np.nan)))
+    found.record.update(
+        nearest_m=round(float(slant[near]), 2),
+        farthest_m=round(float(slant[far]), 2),
+        px_per_m_nearest=round(float(ppm[near]), 1),
+        px_per_m_farthest=round(float(ppm[far]), 1),
+    )
+
+
+def _check_levels(table: pd.DataFrame, levels: pd.Series, found: _Findings) -> None:
+    """Check each target in the picture against its DORI level's pixel density."""
+    s = settings
+    unknown = set(levels.dropna()) - set(s.dori_px_per_m)
+    if unknown:
+        msg = f"unknown DORI level(s) {sorted(unknown)}; use {list(s.dori_px_per_m)}"
+        raise InputError(msg, column="level", value=sorted(unknown)[0])
+    inside = table["in_frame"].to_numpy()
+    slant = table["slant_m"].to_numpy()
+    ppm = table["px_per_m"].to_numpy()
+    need = levels.map(s.dori_px_per_m).to_numpy(dtype=float)
+    ok = inside & (ppm >= need)
+    found.record["share_at_level"] = round(float(ok.sum() / inside.sum()), 4)
+    short = inside & ~ok
+    if short.any():
+        j = int(np.flatnonzero(short)[np.argmin(ppm[short])])
+        found.reasons.append(
+            f"{int(short.sum())} route targets in the picture are below their DORI "
+            f"level: {ppm[j]:.0f} px/m at {slant[j]:.0f} m where "
+            f"{need[j]:.0f} px/m ({levels.iloc[j]}) is needed"
+        )
+
+
+def _save_png(path: str | os.PathLike[str], image: np.ndarray) -> Path:
+    """Write ``image`` as a PNG at ``path`` (atomically); return where it went."""
+    ok, buf = cv2.imencode(".png", image)
+    if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
+        msg = "could not encode the evidence image"
+        raise InputError(msg)
+    return atomic_write_bytes(path, buf.tobytes())
+
+
+def _record_in_register(
+    register: str | os.PathLike[str], camera_id: str | None, record: Mapping[str, Any]
+) -> None:
+    """Append the record to the survey register; a pass sets the camera's status to verified."""
+    if not camera_id:
+        msg = "a camera_id is needed to record the verification in the register"
+        raise InputError(msg, file=os.fspath(register), column="camera_id")
+    record_verification(
+        register,
+        camera_id,
+        _register_row(record),
+        status="verified" if record["verdict"] == "pass" else None,
+    )
 
 
 def _register_row(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -477,8 +568,6 @@ def _register_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     norm = unicodedata.normalize("NFKD", text).replace("đ", "d").replace("Đ", "D")
     return norm.encode("ascii", "ignore").decode()
 
