@@ -328,3 +328,41 @@ def test_demo_ward_area(demo_area) -> None:  # type: ignore[no-untyped-def]
     assert osm.cameras["heading_deg"].to_numpy() == pytest.approx(want)
     sheet = read_survey(DEMO_EMBEDDED, area=demo_area)
     assert len(sheet.cameras) > 0 and not sheet.problems
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.5/ISAPI/Streaming/channels/101/picture?password=secret",
+        "http://10.0.0.5/cgi-bin/snapshot.cgi?user=admin&pwd=secret",
+        "rtsp://admin:secret@10.0.0.5:554/Streaming/Channels/101",
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_stream_url_secrets_never_kept(url: str, suffix: str, tmp_path: Path) -> None:
+    from covplan.survey import write_survey
+
+    src = tmp_path / "survey.csv"
+    with open(src, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["camera_id", "owner_kind", "lat", "lon", "heading_deg", "stream_url"])
+        w.writerow(["S01", "household", "16.4712", "107.5923", "90", url])
+    s = read_survey(src, lenient=True)
+    # the secret is a problem for the survey team, shown without the secret
+    flagged = [p for p in s.problems if p.column == "stream_url"]
+    assert len(flagged) == 1 and "password" in flagged[0].message
+    assert "secret" not in str(flagged[0].value)
+    # the camera is kept, with a credential-free template in place of the secret
+    kept = s.cameras.loc["S01", "stream_url"]
+    assert "{password}" in kept and "secret" not in kept
+    assert not s.cameras.astype(str).apply(lambda col: col.str.contains("secret")).any().any()
+    # nor in a written register
+    out = write_survey(s, tmp_path / f"out{suffix}", lang="vi")
+    if suffix == ".csv":
+        text = out.read_text(encoding="utf-8-sig")
+    else:
+        wb = openpyxl.load_workbook(out)
+        text = "\n".join(
+            str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+        )
+    assert "secret" not in text and "{password}" in text

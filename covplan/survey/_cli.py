@@ -7,7 +7,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import geopandas as gpd
+
 from covplan._errors import InputError
+from covplan.survey.read import read_survey
+from covplan.survey.template import write_template
+from covplan.survey.write import write_survey
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,12 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from covplan.survey.read import read_survey
-
     area = None
     if args.boundary is not None:
-        import geopandas as gpd
-
         try:
             shapes = gpd.read_file(args.boundary)
         except Exception as err:  # pyogrio/GDAL errors on a bad file
@@ -89,8 +90,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from covplan.survey.template import write_template
-
     paths = write_template(args.out, lang=args.lang)
     for kind, path in paths.items():
         print(f"{kind}: {path}")
@@ -98,9 +97,6 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from covplan.survey.read import read_survey
-    from covplan.survey.write import write_survey
-
     survey = read_survey(args.file)
     out = write_survey(survey, args.out, include_contacts=args.include_contacts, lang=args.lang)
     print(f"{len(survey.cameras)} cameras written to {out}")

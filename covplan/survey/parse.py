@@ -17,6 +17,7 @@ import pandas as pd
 import phonenumbers
 
 from covplan.survey.schema import OWNER_KINDS, STATUSES, unaccent
+from covplan.vocab import SURVEY_VALUES
 
 __all__ = [
     "Heading",
@@ -32,7 +33,18 @@ __all__ = [
 
 
 def text(value: Any) -> str:
-    """Return a cell as NFC-normalised, stripped text ("" for empty cells and NaN)."""
+    """Return a cell as NFC-normalised, stripped text ("" for empty cells and NaN).
+
+    Parameters
+    ----------
+    value
+        A cell's value as a reader gives it (str, number, bool, None, NaN).
+
+    Returns
+    -------
+    str
+        The text; booleans become yes/no, whole floats lose their .0.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -218,7 +230,23 @@ def parse_bool(value: str) -> bool:
 
 
 def parse_adjustable(value: str) -> str:
-    """Parse whether the owner lets the camera be re-aimed: yes, no or unknown."""
+    """Parse whether the owner lets the camera be re-aimed: yes, no or unknown.
+
+    Parameters
+    ----------
+    value
+        The cell text; empty means unknown.
+
+    Returns
+    -------
+    str
+        ``yes``, ``no`` or ``unknown``.
+
+    Raises
+    ------
+    ValueError
+        When the text is none of them.
+    """
     s = _key(value)
     if s in _UNKNOWN:
         return "unknown"
@@ -267,7 +295,23 @@ _KINDS = {
 
 
 def parse_owner_kind(value: str) -> str:
-    """Parse who owns a camera into household, business, agency, school or public."""
+    """Parse who owns a camera into household, business, agency, school or public.
+
+    Parameters
+    ----------
+    value
+        The cell text, English or Vietnamese (``hộ gia đình``, ``cơ quan``…).
+
+    Returns
+    -------
+    str
+        One of :data:`~covplan.survey.schema.OWNER_KINDS`.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a kind of owner.
+    """
     s = _key(value)
     if s in _KINDS:
         return _KINDS[s]
@@ -290,10 +334,13 @@ _STATUS = {
     "adjusted": "adjusted",
     "da chinh": "adjusted",
     "da chinh huong": "adjusted",
+    "da dieu chinh": "adjusted",
+    "dieu chinh": "adjusted",
     "installed": "adjusted",
     "da lap": "adjusted",
     "verified": "verified",
     "da kiem tra": "verified",
+    "da kiem tra hinh": "verified",
     "da xac minh": "verified",
     "declined": "declined",
     "tu choi": "declined",
@@ -301,8 +348,35 @@ _STATUS = {
 }
 
 
+def _read_back(table: dict[str, str], field: str) -> None:
+    """Make the words covplan writes (covplan.vocab) read back, whatever their wording."""
+    for value, words in SURVEY_VALUES[field].items():
+        for word in words.values():
+            table.setdefault(_key(word), value)
+
+
+_read_back(_KINDS, "owner_kind")
+_read_back(_STATUS, "status")
+
+
 def parse_status(value: str) -> str:
-    """Parse an outreach status; empty means ``surveyed``."""
+    """Parse an outreach status; empty means ``surveyed``.
+
+    Parameters
+    ----------
+    value
+        The cell text, English or Vietnamese (``đã điều chỉnh``…).
+
+    Returns
+    -------
+    str
+        One of :data:`~covplan.survey.schema.STATUSES`.
+
+    Raises
+    ------
+    ValueError
+        When the text is not an outreach status.
+    """
     s = _key(value)
     if not s:
         return "surveyed"
@@ -330,7 +404,23 @@ _CAMERA_TYPES = {
 
 
 def parse_camera_type(value: str) -> str:
-    """Parse a camera type (fixed, panning/PTZ, dome, bullet, fisheye)."""
+    """Parse a camera type (fixed, panning/PTZ, dome, bullet, fisheye).
+
+    Parameters
+    ----------
+    value
+        The cell text.
+
+    Returns
+    -------
+    str
+        ``fixed``, ``panning``, ``dome``, ``bullet`` or ``fisheye``.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a kind of camera.
+    """
     s = _key(value)
     if s in _CAMERA_TYPES:
         return _CAMERA_TYPES[s]
@@ -533,7 +623,18 @@ class Phone:
 
 
 def format_national(e164: str) -> str:
-    """Show an E.164 number in the national form (``0905 123 456``)."""
+    """Show an E.164 number in the national form (``0905 123 456``).
+
+    Parameters
+    ----------
+    e164
+        A phone in E.164 (``+84905123456``).
+
+    Returns
+    -------
+    str
+        The national form a Vietnamese reader dials.
+    """
     try:
         num = phonenumbers.parse(e164, "VN")
     except phonenumbers.NumberParseException:

@@ -34,7 +34,13 @@ _logged: set[str] = set()
 
 
 def key_path() -> Path:
-    """Return the key file's path (``$COVPLAN_OWNER_KEY_FILE`` or the default)."""
+    """Return the key file's path (``$COVPLAN_OWNER_KEY_FILE`` or the default).
+
+    Returns
+    -------
+    pathlib.Path
+        Where the owner key is kept.
+    """
     env = os.environ.get(ENV_KEY_FILE, "").strip()
     if env:
         return Path(env).expanduser()

@@ -15,17 +15,20 @@ import json
 import logging
 import math
 import os
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from covplan._errors import InputError
 from covplan._io import atomic_path, atomic_write_text
+from covplan._redact import redact_urls_in
 from covplan.survey import parse as P  # noqa: N812
-from covplan.survey.read import _SKIP_SHEETS, _decode, _find_header, _redact_url
-from covplan.survey.schema import LABELS_VI, VALUE_LABELS_VI, canonical_field, unaccent
+from covplan.survey._sheets import camera_sheet, decode, delimiter, find_header
+from covplan.survey.schema import canonical_field, unaccent
+from covplan.vocab import survey_header, survey_value
 
 __all__ = ["record_verification", "set_status", "verifications_path"]
 
@@ -35,7 +38,18 @@ VERIFICATION_SHEET = "verifications"
 
 
 def verifications_path(path: str | os.PathLike[str]) -> Path:
-    """Return the sibling file of a CSV register's verification records."""
+    """Return the sibling file of a CSV register's verification records.
+
+    Parameters
+    ----------
+    path
+        A CSV register.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<stem>.verifications.csv`` beside it.
+    """
     p = Path(path)
     return p.with_name(f"{p.stem}.verifications.csv")
 
@@ -49,14 +63,14 @@ def _status_value(status: str) -> str:
 
 def _label(header: str, status: str) -> str:
     """Write the status in the header's language."""
-    vi = unaccent(header) != header or header == LABELS_VI["status"]
-    return VALUE_LABELS_VI["status"][status] if vi else status
+    vi = unaccent(header) != header or header == survey_header("status")
+    return survey_value("status", status, "vi" if vi else "en")
 
 
 def _locate(file: str, grid: list[list[Any]], camera_id: str) -> tuple[int, int, int | None, int]:
     """Return (header row index, id column, status column or None, camera row index)."""
     numbered = [(i + 1, r) for i, r in enumerate(grid)]
-    h = _find_header(numbered)
+    h = find_header(numbered)
     header = [P.text(v) for v in grid[h]] if grid else []
     fields = [canonical_field(x) if x else None for x in header]
     if "camera_id" not in fields:
@@ -81,10 +95,8 @@ class _CsvFile:
         self.path = path
         data = path.read_bytes()
         self.bom = data.startswith(b"\xef\xbb\xbf")
-        content = _decode(data, str(path))
-        first = next((ln for ln in content.splitlines() if ln.strip()), "")
-        counts = {d: first.count(d) for d in (",", ";", "\t")}
-        self.delim = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+        content = decode(data, str(path))
+        self.delim = delimiter(content)
         self.eol = "\r\n" if "\r\n" in content else "\n"
         try:
             self.grid: list[list[Any]] = [
@@ -109,7 +121,7 @@ def _set_in_grid(file: str, grid: list[list[Any]], camera_id: str, status: str) 
         grid[h] = (
             list(grid[h])
             + [None] * (st_col - len(grid[h]))
-            + [LABELS_VI["status"] if vi else "status"]
+            + [survey_header("status", "vi" if vi else "en")]
         )
     row = list(grid[i]) + [""] * max(0, st_col + 1 - len(grid[i]))
     old = P.text(row[st_col])
@@ -141,9 +153,7 @@ def _record_row(camera_id: str, record: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(val, float) and not math.isfinite(val):
             val = None
         if isinstance(val, str):
-            val = re.sub(
-                r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s\"']+", lambda m: _redact_url(m.group(0))[0], val
-            )
+            val = redact_urls_in(val)
         out[str(k)] = val
     return out
 
@@ -171,8 +181,6 @@ def _append_csv(path: Path, row: dict[str, Any]) -> None:
 
 
 def _open_xlsx(path: Path) -> Any:
-    import openpyxl
-
     try:
         return openpyxl.load_workbook(path)
     except Exception as err:  # damaged workbooks raise many kinds
@@ -181,9 +189,7 @@ def _open_xlsx(path: Path) -> Any:
 
 
 def _camera_sheet(wb: Any, path: Path) -> Any:
-    names = list(wb.sheetnames)
-    main = next((n for n in names if n.strip().lower() in {"cameras", "camera"}), None)
-    main = main or next((n for n in names if n.strip().lower() not in _SKIP_SHEETS), None)
+    main = camera_sheet(list(wb.sheetnames))
     if main is None:
         msg = "has no sheet of cameras"
         raise InputError(msg, file=path)
@@ -198,7 +204,7 @@ def _xlsx_set(path: Path, wb: Any, camera_id: str, status: str) -> str:
         header = [P.text(v) for v in grid[h]]
         vi = any(unaccent(x) != x for x in header)
         st_col = max(len(header), ws.max_column)
-        ws.cell(row=h + 1, column=st_col + 1, value=LABELS_VI["status"] if vi else "status")
+        ws.cell(row=h + 1, column=st_col + 1, value=survey_header("status", "vi" if vi else "en"))
     cell = ws.cell(row=i + 1, column=st_col + 1)
     old = P.text(cell.value)
     cell.value = _label(P.text(ws.cell(row=h + 1, column=st_col + 1).value), status)

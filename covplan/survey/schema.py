@@ -1,4 +1,8 @@
-"""The survey register's schema: columns, allowed values, column-name aliases and labels.
+"""The survey register's schema: columns, allowed values and column-name aliases.
+
+The words covplan writes (headers, values) are the project's vocabulary,
+:mod:`covplan.vocab` (``SURVEY_HEADERS``, ``SURVEY_VALUES``); the many ways people
+write a column name are here (:data:`ALIASES`).
 
 The register has two tables (DESIGN.md's data model): ``cameras`` (no personal data
 beyond the camera's address; owners appear only as a keyed pseudonym ``owner_id``)
@@ -15,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from covplan._errors import Problem
+from covplan.vocab import SURVEY_HEADERS
 
 __all__ = [
     "ADJUSTABLE",
@@ -111,7 +116,13 @@ class Survey:
 
 
 def empty_cameras() -> gpd.GeoDataFrame:
-    """Return an empty cameras table with the register's columns."""
+    """Return an empty cameras table with the register's columns.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        No rows, the columns of :data:`CAMERA_COLUMNS`, EPSG:4326.
+    """
     data: dict[str, pd.Series] = {}
     for col in CAMERA_COLUMNS[:-1]:
         dtype = "float64" if col in FLOAT_COLUMNS else "bool" if col in BOOL_COLUMNS else "object"
@@ -120,7 +131,13 @@ def empty_cameras() -> gpd.GeoDataFrame:
 
 
 def empty_contacts() -> pd.DataFrame:
-    """Return an empty contacts table with the register's columns."""
+    """Return an empty contacts table with the register's columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        No rows, the columns of :data:`CONTACT_COLUMNS`.
+    """
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in CONTACT_COLUMNS})
 
 
@@ -257,56 +274,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "surveillance": ("surveillance",),
 }
 
-#: Vietnamese column labels for the writers and the blank form.
-LABELS_VI: dict[str, str] = {
-    "camera_id": "Mã camera",
-    "owner_id": "Mã chủ (ẩn danh)",
-    "owner_name": "Chủ hộ",
-    "role": "Vai trò",
-    "owner_kind": "Loại chủ",
-    "phone": "Điện thoại",
-    "address": "Địa chỉ",
-    "contact_address": "Địa chỉ liên hệ",
-    "lat": "Vĩ độ",
-    "lon": "Kinh độ",
-    "heading_deg": "Hướng",
-    "heading_min_deg": "Hướng từ",
-    "heading_max_deg": "Hướng đến",
-    "hfov_deg": "Góc nhìn",
-    "resolution_px": "Độ phân giải",
-    "mount_height_m": "Độ cao lắp",
-    "tilt_deg": "Góc nghiêng",
-    "retention_days": "Số ngày lưu",
-    "is_ip": "Camera IP",
-    "participates": "Tham gia",
-    "adjustable": "Cho phép chỉnh hướng",
-    "status": "Trạng thái",
-    "stream_url": "Đường dẫn luồng",
-}
-
-VALUE_LABELS_VI: dict[str, dict[str, str]] = {
-    "owner_kind": {
-        "household": "hộ gia đình",
-        "business": "cơ sở kinh doanh",
-        "agency": "cơ quan",
-        "school": "trường học",
-        "public": "công cộng",
-    },
-    "adjustable": {"yes": "có", "no": "không", "unknown": "chưa rõ"},
-    "bool": {"yes": "có", "no": "không"},
-    "status": {
-        "surveyed": "đã khảo sát",
-        "contacted": "đã liên hệ",
-        "agreed": "đã đồng ý",
-        "adjusted": "đã chỉnh",
-        "verified": "đã kiểm tra",
-        "declined": "từ chối",
-    },
-}
-
 
 def unaccent(text: str) -> str:
-    """Strip Vietnamese diacritics (``đ`` → ``d``), for forgiving comparisons."""
+    """Strip Vietnamese diacritics (``đ`` → ``d``), for forgiving comparisons.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    str
+        The text without diacritics, NFC-normalised.
+    """
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize(
@@ -319,7 +300,18 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 
 
 def header_key(header: str) -> str:
-    """Normalise a column header for matching: NFC, lower case, no units or punctuation."""
+    """Normalise a column header for matching: NFC, lower case, no units or punctuation.
+
+    Parameters
+    ----------
+    header
+        A column header as written.
+
+    Returns
+    -------
+    str
+        The key compared with the aliases.
+    """
     text = unicodedata.normalize("NFC", str(header)).strip().lower()
     text = _PARENS.sub(" ", text)
     text = text.strip(" ?*:.#\t")
@@ -333,8 +325,8 @@ def _build_lookup() -> dict[str, str]:
         for name in (canon, *names):
             for key in (header_key(name), unaccent(header_key(name))):
                 lookup.setdefault(key, canon)
-    for canon, label in LABELS_VI.items():
-        for key in (header_key(label), unaccent(header_key(label))):
+    for canon, words in SURVEY_HEADERS.items():  # the headers covplan writes read back
+        for key in (header_key(words["vi"]), unaccent(header_key(words["vi"]))):
             lookup.setdefault(key, canon)
     return lookup
 

@@ -12,10 +12,16 @@ import logging
 import os
 from pathlib import Path
 
+import openpyxl
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from covplan import settings
 from covplan._errors import InputError
 from covplan._io import atomic_path
-from covplan.survey.schema import LABELS_VI, OWNER_KINDS, STATUSES, VALUE_LABELS_VI
+from covplan.survey.schema import ADJUSTABLE, OWNER_KINDS, STATUSES
+from covplan.vocab import survey_header, survey_value
 
 __all__ = ["FORM_FIELDS", "write_template"]
 
@@ -57,32 +63,20 @@ _CHOICES: dict[str, list[str]] = {
     "owner_kind": list(OWNER_KINDS),
     "is_ip": ["yes", "no"],
     "participates": ["yes", "no"],
-    "adjustable": ["yes", "no", "unknown"],
+    "adjustable": list(ADJUSTABLE),
     "status": list(STATUSES),
 }
 
 
-def _value_label(field: str, value: str, lang: str) -> str:
-    if lang != "vi":
-        return value
-    table = VALUE_LABELS_VI.get(field) or VALUE_LABELS_VI["bool"]
-    return table.get(value, VALUE_LABELS_VI["adjustable"].get(value, value))
-
-
 def _write_sheet(path: Path, lang: str) -> None:
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "cameras"
     guide = wb.create_sheet("hướng dẫn" if lang == "vi" else "guide")
     guide.append(["Cột / Column", "Hướng dẫn", "Guide"])
-    for j, (field, en, vi_help, en_help) in enumerate(FORM_FIELDS, start=1):
-        label = LABELS_VI.get(field, en) if lang == "vi" else field
+    for j, (field, _en, vi_help, en_help) in enumerate(FORM_FIELDS, start=1):
+        label = survey_header(field, lang)
         cell = ws.cell(row=1, column=j, value=label)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True)
@@ -92,12 +86,12 @@ def _write_sheet(path: Path, lang: str) -> None:
             for r in range(2, 501):
                 ws.cell(row=r, column=j).number_format = "@"
         if field in _CHOICES:
-            options = ",".join(_value_label(field, v, lang) for v in _CHOICES[field])
+            options = ",".join(survey_value(field, v, lang) for v in _CHOICES[field])
             dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
             dv.error = "Chọn trong danh sách / pick from the list"
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}500")
-        guide.append([f"{LABELS_VI.get(field, en)} / {field}", vi_help, en_help])
+        guide.append([f"{survey_header(field)} / {field}", vi_help, en_help])
     guide.column_dimensions["A"].width = 34
     guide.column_dimensions["B"].width = 70
     guide.column_dimensions["C"].width = 50
@@ -107,8 +101,6 @@ def _write_sheet(path: Path, lang: str) -> None:
 
 
 def _write_xlsform(path: Path) -> None:
-    import openpyxl
-
     vi, en = "label::Tiếng Việt (vi)", "label::English (en)"
     hvi, hen = "hint::Tiếng Việt (vi)", "hint::English (en)"
     cvi, cen = "constraint_message::Tiếng Việt (vi)", "constraint_message::English (en)"
@@ -120,7 +112,7 @@ def _write_xlsform(path: Path) -> None:
 
     def add(kind: str, field: str, **extra: str) -> None:
         vh, eh = helps.get(field, ("", ""))
-        row = {"type": kind, "name": field, vi: LABELS_VI.get(field, field)}
+        row = {"type": kind, "name": field, vi: survey_header(field)}
         row.update({en: labels.get(field, field), hvi: vh, hen: eh})
         row.update(extra)
         rows.append(row)
@@ -170,11 +162,11 @@ def _write_xlsform(path: Path) -> None:
 
     choices: list[list[str]] = [["list_name", "name", vi, en]]
     for v in OWNER_KINDS:
-        choices.append(["owner_kind", v, VALUE_LABELS_VI["owner_kind"][v], v])
+        choices.append(["owner_kind", v, survey_value("owner_kind", v), v])
     for v in ("yes", "no"):
-        choices.append(["yes_no", v, VALUE_LABELS_VI["bool"][v], v])
-    for v in ("yes", "no", "unknown"):
-        choices.append(["yes_no_unknown", v, VALUE_LABELS_VI["adjustable"][v], v])
+        choices.append(["yes_no", v, survey_value("is_ip", v), v])
+    for v in ADJUSTABLE:
+        choices.append(["yes_no_unknown", v, survey_value("adjustable", v), v])
 
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -17,7 +17,11 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import geopandas as gpd
+import openpyxl
 import pandas as pd
+import pyogrio
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from covplan import settings
 from covplan._errors import InputError
@@ -28,10 +32,9 @@ from covplan.survey.schema import (
     CAMERA_COLUMNS,
     CONTACT_COLUMNS,
     FLOAT_COLUMNS,
-    LABELS_VI,
-    VALUE_LABELS_VI,
     Survey,
 )
+from covplan.vocab import survey_header, survey_value
 
 __all__ = ["write_survey"]
 
@@ -97,7 +100,6 @@ def _sheet(
 ) -> pd.DataFrame:
     """Return the cameras as a sheet of text cells (contacts merged in when asked)."""
     out: dict[str, list[str]] = {c: [] for c in SHEET_COLUMNS}
-    vi = lang == "vi"
     for row, geom in zip(cams.itertuples(index=False), cams.geometry, strict=True):
         rec = row._asdict()
         for col in SHEET_COLUMNS:
@@ -109,13 +111,11 @@ def _sheet(
                 val = _num(pd.to_numeric(rec[col], errors="coerce"))
             elif col in BOOL_COLUMNS:
                 yes = bool(rec[col]) if not pd.isna(rec[col]) else False
-                val = "yes" if yes else "no"
-                val = VALUE_LABELS_VI["bool"][val] if vi else val
+                val = survey_value(col, "yes" if yes else "no", lang)
             else:
                 v = rec[col]
                 val = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                if vi and col in VALUE_LABELS_VI:
-                    val = VALUE_LABELS_VI[col].get(val, val)
+                val = survey_value(col, val, lang)
             out[col].append(val)
     df = pd.DataFrame(out, dtype=object)
     if include_contacts:
@@ -132,8 +132,7 @@ def _sheet(
         pos = list(df.columns).index("owner_id") + 1
         for i, col in enumerate(CONTACT_SHEET_COLUMNS):
             df.insert(pos + i, col, extra[col])
-    if vi:
-        df.columns = [LABELS_VI.get(c, c) for c in df.columns]
+    df.columns = [survey_header(c, lang) for c in df.columns]
     return df
 
 
@@ -145,9 +144,7 @@ def _contacts_sheet(survey: Survey, lang: str) -> pd.DataFrame:
     df["phone"] = [format_national(p) if p else "" for p in df["phone"]]
     names = {"owner_id": "owner_id", "name": "owner_name", "role": "role", "phone": "phone"}
     names["address"] = "address"
-    df.columns = [
-        LABELS_VI.get(names[col], col) if lang == "vi" else names[col] for col in df.columns
-    ]
+    df.columns = [survey_header(names[col], lang) for col in df.columns]
     return df
 
 
@@ -161,9 +158,6 @@ def _write_csv(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, la
 
 
 def _write_xlsx(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, lang: str) -> None:
-    import openpyxl
-    from openpyxl.styles import Font
-
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -172,7 +166,7 @@ def _write_xlsx(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, l
     if inc and len(survey.contacts):
         sheets.append((wb.create_sheet("contacts"), _contacts_sheet(survey, lang)))
     numeric = {"lat", "lon", *FLOAT_COLUMNS}
-    labels = {LABELS_VI.get(c, c): c for c in (*SHEET_COLUMNS, *CONTACT_SHEET_COLUMNS)}
+    labels = {survey_header(c, lang): c for c in (*SHEET_COLUMNS, *CONTACT_SHEET_COLUMNS)}
     for sheet, df in sheets:
         sheet.append(list(df.columns))
         for cell in sheet[1]:
@@ -191,15 +185,13 @@ def _write_xlsx(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, l
                 for r in range(2, sheet.max_row + 1):
                     sheet.cell(row=r, column=j).number_format = "@"
             width = max([len(str(df.columns[j - 1]))] + [len(str(v)) for v in df.iloc[:, j - 1]])
-            sheet.column_dimensions[openpyxl.utils.get_column_letter(j)].width = min(width + 2, 40)
+            sheet.column_dimensions[get_column_letter(j)].width = min(width + 2, 40)
         sheet.freeze_panes = "A2"
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
 
 def _write_gpkg(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool) -> None:
-    import pyogrio
-
     df = _sheet(survey, cams, include_contacts=False, lang="en")
     gdf = gpd.GeoDataFrame(
         {c: df[c].to_numpy() for c in df.columns if c not in {"lat", "lon"}},
