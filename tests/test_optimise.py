@@ -78,9 +78,10 @@ def test_plain_set_cover_by_hand():
     model = CameraCover.from_coverage_matrix(A).solve()
     assert model.selected.tolist() == [False, False, True, True]
     assert model.cover_count.tolist() == [1, 1, 2, 1]
-    assert model.objective["cameras"] == model.bound["cameras"]
-    assert model.gap["cameras"] == 0.0
-    assert set(model.seconds) >= {"reduce", "cameras", "total"}
+    cams = model.result.stage("cameras")
+    assert cams is not None and cams.objective == cams.bound
+    assert cams.gap == 0.0
+    assert set(model.result.seconds) >= {"reduce", "cameras", "total"}
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
@@ -133,7 +134,7 @@ def test_cost_then_second_views_tiebreak():
     model = CameraCover.from_coverage_matrix(A, cost=cost, source=src, camera=cam).solve()
     assert model.n_new == 1 and not model.selected[0]
     assert model.selected[3] and model.selected[1]
-    assert model.objective["second_views"] == 1
+    assert model.result.stage("second_views").objective == 1
     assert model.cover_count[0] == 2
     assert model.cost_vnd == 1e6
 
@@ -171,7 +172,8 @@ def test_budget_by_hand():
     weight = [1, 1, 5, 1]
     model = CameraCover.from_coverage_matrix(A, weight=weight, budget_vnd=2).solve()
     assert model.selected.tolist() == [True, True, False]
-    assert model.objective["coverage"] == 7
+    assert model.result.stage("coverage").objective == 7
+    assert model.result.covered_weight == 7
     model = CameraCover.from_coverage_matrix(A, weight=weight, budget_vnd=1).solve()
     assert model.selected.tolist() == [False, True, False]
 
@@ -186,7 +188,7 @@ def test_greedy_is_feasible_and_no_better_than_ilp():
     count = np.asarray(s.A[:, g].sum(axis=1)).ravel()
     assert np.all(count >= s.k)
     assert (g & (src == "new")).sum() >= model.n_new
-    assert model.status["cameras"] == "optimal"
+    assert model.result.stage("cameras").status == "optimal"
 
 
 def test_reductions_keep_the_optimum_on_a_ward():
@@ -286,7 +288,7 @@ def test_relaxed_stage1_and_price_stage2_match_brute_force(inst):
     model.solve()
     if ref is None:
         return
-    assert model.status["cameras"] == "optimal"
+    assert model.result.stage("cameras").status == "optimal"
     assert (model.n_new, model.n_reaim) == ref[:2]
     assert model.cost_vnd == pytest.approx(ref[2])
     assert covers(model, A, k)
@@ -307,7 +309,7 @@ def test_relaxation_over_capacity_is_repaired_to_the_bound():
     assert model.reduction["relax_over_capacity"] == 1
     assert model.reduction["repaired"] == 1
     assert model.n_new == 3
-    assert model.status["cameras"] == "optimal"
+    assert model.result.stage("cameras").status == "optimal"
     assert model.selected.tolist() == [True, True, False, True]
 
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import pytest
+from shapely.geometry import Point, box
 
-from covplan.optimise.options import POSE_COLUMNS, camera_poses
-from covplan.optimise.phases import assign_phases, plan_phases
+from covplan import InputError
+from covplan.camera.spec import load_catalogue
+from covplan.geometry import camera_poses
+from covplan.optimise import poses_from, solve_in_phases
+from covplan.optimise.options import POSE_COLUMNS
+from covplan.optimise.phases import assign_phases
 
 
 def cameras():
@@ -29,7 +34,7 @@ def cameras():
 
 
 def test_camera_poses_keep_reaim_rules():
-    poses = camera_poses(cameras(), headings=8, reaim_cost_vnd=200_000)
+    poses = camera_poses(cameras(), reaim=True, headings=8, reaim_cost_vnd=200_000)
     assert set(POSE_COLUMNS) <= set(poses.columns) and poses.index.name == "pose_id"
     by = poses.groupby("camera_id")["source"].value_counts().unstack(fill_value=0)
     assert by.loc["a", "keep"] == 1 and by.loc["a", "reaim"] == 8  # 10° is no heading
@@ -44,7 +49,7 @@ def test_camera_poses_keep_reaim_rules():
 
 def test_reaim_skips_the_current_heading():
     cams = cameras().iloc[[0]].assign(heading_deg=45.0)
-    poses = camera_poses(cams, headings=8)
+    poses = camera_poses(cams, reaim=True, headings=8)
     assert (poses.source == "reaim").sum() == 7
 
 
@@ -62,10 +67,102 @@ def test_assign_phases_pilot_and_per_group():
 
 
 def test_phases_keep_earlier_cameras():
-    # t0 in the pilot, t1 in phase 1. The pilot's cheapest plan is pose 0; phase 1
-    # must keep it and add pose 1, though pose 1 alone would see both.
+    # t0 in the pilot (route r1), t1 in phase 1 (r2). The pilot's cheapest plan is pose
+    # 0; phase 1 must keep it and add pose 1, though pose 1 alone would see both.
     A = np.array([[1, 1], [0, 1]])
-    plans = plan_phases(A, np.array([0, 1]), cost=[1.0, 2.0])
-    assert plans[0].selected.tolist() == [True, False]
-    assert plans[1].selected.tolist() == [True, True]
-    assert np.all(plans[1].cover_count >= 1)
+    targets = gpd.GeoDataFrame(
+        {"target_id": [0, 1], "route_id": ["r1", "r2"], "group_id": ["g", "g"], "k_required": 1},
+        geometry=[Point(0, 0), Point(5, 0)],
+        crs=32648,
+    )
+    assert assign_phases(targets).tolist() == [0, 1]
+    poses = gpd.GeoDataFrame(
+        {
+            "source": "new",
+            "camera_id": None,
+            "site_id": ["s0", "s1"],
+            "cost": [1.0, 2.0],
+        },
+        geometry=[Point(0, 1), Point(5, 1)],
+        crs=32648,
+    )
+    sites = pd.DataFrame({"site_id": ["s0", "s1"], "capacity": [1, 1]})
+    model, phase = solve_in_phases(targets, poses, A, sites=sites)
+    assert model.selected.tolist() == [True, True]
+    assert phase == [0, 1]
+    assert np.all(model.cover_count >= 1)
+    # alone, phase 1's plan would be pose 1 only: the pilot's camera is what keeps pose 0
+    alone, _ = solve_in_phases(targets.assign(route_id="r1"), poses, A, sites=sites)
+    assert alone.selected.tolist() == [False, True]
+
+
+def test_phases_turn_a_kept_camera_later_and_respect_forbidden_sites():
+    # camera c keeps (sees t0, the pilot); phase 1 needs t1, seen by c's re-aim or a
+    # new camera at s1, which is forbidden: c turns in phase 1 and keeps phase 1's label
+    A = np.array([[1, 1, 0], [0, 1, 1]])
+    targets = gpd.GeoDataFrame(
+        {"target_id": [0, 1], "route_id": ["r1", "r2"], "group_id": "g", "k_required": 1},
+        geometry=[Point(0, 0), Point(5, 0)],
+        crs=32648,
+    )
+    poses = gpd.GeoDataFrame(
+        {
+            "source": ["keep", "reaim", "new"],
+            "camera_id": ["c", "c", None],
+            "site_id": [None, None, "s1"],
+            "cost": [0.0, 2e5, 1.5e6],
+        },
+        geometry=[Point(0, 1)] * 2 + [Point(5, 1)],
+        crs=32648,
+    )
+    sites = pd.DataFrame({"site_id": ["s1"], "capacity": [1]})
+    model, phase = solve_in_phases(targets, poses, A, sites=sites, forbidden_sites=["s1"])
+    assert model.selected.tolist() == [False, True, False]
+    assert phase == [None, 1, None]
+
+
+def on_a_wall():
+    """A camera 0.05 m outside a 10 m × 10 m house (mounted on its wall), and a site."""
+    house = gpd.GeoDataFrame({"building_id": ["house-7"]}, geometry=[box(0, 0, 10, 10)], crs=32648)
+    cams = gpd.GeoDataFrame(
+        {
+            "camera_id": ["k1", "k2"],
+            "heading_deg": [180.0, 0.0],
+            "adjustable": ["yes", "no"],
+            "participates": [True, True],
+            "hfov_deg": [90.0, 90.0],
+            "resolution_px": [1920, 1920],
+        },
+        geometry=[Point(5, -0.05), Point(40, 40)],
+        crs=32648,
+    )
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["p1"], "kind": ["pole"], "capacity": [2], "mount_height_m": [4.0],
+         "building_id": [None]},
+        geometry=[Point(20, -5)],
+        crs=32648,
+    )  # fmt: skip
+    return house, cams.to_crs(4326), sites.to_crs(4326)
+
+
+def test_poses_from_matches_a_surveyed_camera_to_its_building():
+    house, cams, sites = on_a_wall()
+    spec = {"bullet-2mp-2.8": load_catalogue()["bullet-2mp-2.8"]}
+    poses = poses_from(cams, sites, spec, headings=4, buildings=house)
+    k1 = poses[poses["camera_id"] == "k1"]
+    assert len(k1) == 4 and set(k1["source"]) == {"keep", "reaim"}  # 180° is a heading
+    assert (k1["building_id"] == "house-7").all()
+    assert poses.loc[poses["camera_id"] == "k2", "building_id"].isna().all()  # free-standing
+    assert poses.loc[poses["source"] == "new", "building_id"].isna().all()
+    assert list(poses.index) == list(range(len(poses))) and poses.crs == sites.crs
+
+
+def test_poses_from_fov_override_sets_new_cameras_only():
+    house, cams, sites = on_a_wall()
+    spec = {"bullet-2mp-2.8": load_catalogue()["bullet-2mp-2.8"]}
+    poses = poses_from(cams, sites, spec, headings=4, buildings=house, hfov_deg=60)
+    new = poses["source"] == "new"
+    assert (poses.loc[new, "hfov_deg"] == 60.0).all() and poses.loc[new, "vfov_deg"].isna().all()
+    assert (poses.loc[~new, "hfov_deg"] == 90.0).all()  # surveyed cameras keep their lens
+    with pytest.raises(InputError):
+        poses_from(None, sites, spec, hfov_deg=0)

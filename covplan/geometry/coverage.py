@@ -41,7 +41,13 @@ from covplan._errors import InputError
 from covplan.camera.spec import level_px_per_m
 from covplan.geometry import view
 from covplan.geometry._common import ids, to_metric, xy
-from covplan.geometry.visibility import Occluders, blocked, inside_blocks, sight_lines
+from covplan.geometry.visibility import (
+    Occluders,
+    blocked,
+    inside_blocks,
+    sight_lines,
+    visible_polygon,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -753,8 +759,6 @@ def view_polygons(
         The poses' columns with geometry replaced by the view Polygon (EPSG:4326) and
         ``range_m`` (horizontal) and ``dead_zone_m`` added.
     """
-    from covplan.geometry.visibility import visible_polygon
-
     pos = to_metric(
         poses,
         crs if crs is not None else poses.crs if poses.crs and poses.crs.is_projected else None,

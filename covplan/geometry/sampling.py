@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,11 +20,9 @@ from geopandas import GeoDataFrame
 
 from covplan import settings
 from covplan._errors import InputError
+from covplan.area import Area, intersections, route_ends
 from covplan.camera.spec import level_px_per_m
 from covplan.geometry.sites import _node_route_ids, _planned, _points_along
-
-if TYPE_CHECKING:
-    from covplan.area import Area
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +90,6 @@ def sample_targets(
         level_px_per_m(lv)  # raises on an unknown level
     if int(k_at_ends) < 1:
         raise InputError("k_at_ends must be at least 1", value=k_at_ends)
-    from covplan.area import intersections, route_ends
-
     crs = area.crs
     routes = _planned(area, kinds)
     routes_m = routes.to_crs(crs)

@@ -14,23 +14,22 @@ import logging
 import math
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from geopandas import GeoDataFrame
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from covplan import settings
 from covplan._errors import InputError
+from covplan.area import Area, intersections, route_ends
 from covplan.camera.spec import CameraSpec
 from covplan.geometry._common import to_metric
 from covplan.geometry.view import angle_off_heading
-
-if TYPE_CHECKING:
-    from covplan.area import Area
 
 logger = logging.getLogger(__name__)
 
@@ -258,8 +257,6 @@ def candidate_sites(
         capacity, mount_height_m, building_id, route_id (the route a site is on, or
         None), geometry Point — in EPSG:4326, index 0..n-1.
     """
-    from covplan.area import intersections, route_ends
-
     spacing = settings.site_spacing_m if site_spacing_m is None else float(site_spacing_m)
     if spacing <= 0:
         raise InputError("site_spacing_m must be positive", value=site_spacing_m)
@@ -431,73 +428,177 @@ def _node_route_ids(nodes: pd.DataFrame) -> list[list[str]]:
     return [[r for r in str(v).split(";") if r] for v in nodes["route_ids"]]
 
 
+def _yes(v: Any) -> bool:
+    return str(v).strip().lower() in {"yes", "true", "1", "có", "co"}
+
+
+def _num(cameras: GeoDataFrame, name: str, default: float = np.nan) -> NDArray[np.float64]:
+    if name not in cameras.columns:
+        return np.full(len(cameras), default)
+    v = pd.to_numeric(pd.Series(cameras[name].to_numpy()), errors="coerce").to_numpy(float)
+    return np.where(np.isfinite(v), v, default)
+
+
+def _mounted_on(
+    cameras: GeoDataFrame, buildings: GeoDataFrame | None, crs: Any
+) -> NDArray[np.object_]:
+    """Return the building each camera is mounted on (None when none).
+
+    The camera's own ``building_id``, else the footprint its point lies in or within the
+    sliver tolerance of (in ``crs``, else the buildings' metric CRS).
+    """
+    n = len(cameras)
+    out = np.full(n, None, dtype=object)
+    if "building_id" in cameras.columns:
+        own = cameras["building_id"].to_numpy(dtype=object)
+        out[:] = [None if pd.isna(b) else b for b in own]
+    todo = np.flatnonzero(pd.isna(pd.Series(out)).to_numpy())
+    if buildings is None or not len(buildings) or not todo.size:
+        return out
+    if crs is None and cameras.crs is not None and not cameras.crs.is_projected:
+        b_crs = getattr(buildings, "crs", None)
+        crs = b_crs if b_crs is not None and b_crs.is_projected else None
+    cm = to_metric(cameras.iloc[todo], crs, "cameras")
+    bm = to_metric(buildings, cm.crs, "buildings")
+    bid = bm["building_id"] if "building_id" in bm.columns else bm.index.to_series()
+    tree = shapely.STRtree(bm.geometry.to_numpy())
+    ci, bi = tree.query(
+        cm.geometry.to_numpy(), predicate="dwithin", distance=settings.sliver_tolerance_m
+    )
+    if len(ci):
+        first = pd.Series(bi, index=ci).groupby(level=0).first()
+        out[todo[first.index.to_numpy()]] = bid.astype(str).to_numpy()[first.to_numpy()]
+    return out
+
+
 def camera_poses(
     cameras: GeoDataFrame,
     *,
     buildings: GeoDataFrame | None = None,
     crs: Any = None,
+    reaim: bool = False,
+    headings: int | None = None,
+    reaim_cost_vnd: float | None = None,
     first_pose_id: int = 0,
 ) -> GeoDataFrame:
-    """Return one ``keep`` pose per existing camera, as it is aimed now.
+    """Return the poses of surveyed cameras: as they are, or the plan's keep / re-aim options.
+
+    With ``reaim=False`` (what the ward sees today): one ``keep`` pose per camera, as it
+    is aimed now (a camera of unknown heading included, its heading NaN). With
+    ``reaim=True`` (the optimiser's options): only cameras with ``participates`` true
+    give poses; each keeps its direction at cost 0 and, where ``adjustable == "yes"``,
+    may be turned to one of ``headings`` evenly spaced headings (those within 1° of its
+    current one are the keep pose) at ``reaim_cost_vnd``. Unwilling or unknown owners
+    keep their direction; a camera whose direction is unknown has only re-aim poses if
+    adjustable (someone must set it) and none otherwise.
+
+    Every pose of a camera mounted on a building carries that ``building_id`` (the
+    camera's own, else the footprint its point lies in or within the sliver tolerance
+    of), so that building never hides its view.
 
     Parameters
     ----------
     cameras
         Survey cameras (docs/interfaces.md): camera_id, heading_deg, hfov_deg,
-        resolution_px, mount_height_m, tilt_deg, geometry; ``vfov_deg`` optional.
+        resolution_px, mount_height_m, tilt_deg, geometry; ``vfov_deg``,
+        ``building_id``, ``participates``, ``adjustable`` optional.
     buildings
-        When given, a camera whose point lies in (or within the sliver tolerance of) a
-        footprint is taken to be mounted on that building (its ``building_id``).
+        Footprints to find the building each camera is mounted on.
     crs
         Metric CRS for the building match (e.g. ``area.crs``).
+    reaim
+        Give the plan's options (participants only, keep and re-aim poses).
+    headings
+        Re-aim headings (default :data:`covplan.settings.headings`).
+    reaim_cost_vnd
+        Cost of a re-aim (default :data:`covplan.settings.reaim_cost_vnd`).
     first_pose_id
         Number of the first pose.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        The poses columns with source "keep", site_id and spec_id None, cost 0,
-        index ``pose_id``, in the cameras' CRS.
+        The poses columns (site_id and spec_id None), index ``pose_id``, in the
+        cameras' CRS.
     """
+    n_head = settings.headings if headings is None else int(headings)
+    cost = settings.reaim_cost_vnd if reaim_cost_vnd is None else float(reaim_cost_vnd)
+    if n_head < 1:
+        raise InputError("headings must be at least 1", value=headings)
     n = len(cameras)
-
-    def col(name: str, default: Any) -> Any:
-        return cameras[name].to_numpy() if name in cameras.columns else np.full(n, default)
-
-    df = pd.DataFrame(
+    base = pd.DataFrame(
         {
-            "source": "keep",
-            "camera_id": col("camera_id", None),
+            "camera_id": (
+                cameras["camera_id"].to_numpy(dtype=object)
+                if "camera_id" in cameras.columns
+                else np.full(n, None, dtype=object)
+            ),
             "site_id": None,
-            "heading_deg": pd.to_numeric(pd.Series(col("heading_deg", np.nan)), errors="coerce"),
             "spec_id": None,
-            "hfov_deg": pd.to_numeric(pd.Series(col("hfov_deg", np.nan)), errors="coerce"),
-            "vfov_deg": pd.to_numeric(pd.Series(col("vfov_deg", np.nan)), errors="coerce"),
-            "resolution_px": pd.to_numeric(
-                pd.Series(col("resolution_px", np.nan)), errors="coerce"
-            ),
-            "mount_height_m": pd.to_numeric(
-                pd.Series(col("mount_height_m", np.nan)), errors="coerce"
-            ).fillna(settings.mount_height_m),
-            "tilt_deg": pd.to_numeric(pd.Series(col("tilt_deg", np.nan)), errors="coerce").fillna(
-                settings.tilt_deg
-            ),
-            "building_id": None,
-            "cost": 0.0,
+            "hfov_deg": _num(cameras, "hfov_deg"),
+            "vfov_deg": _num(cameras, "vfov_deg"),
+            "resolution_px": _num(cameras, "resolution_px"),
+            "mount_height_m": _num(cameras, "mount_height_m", settings.mount_height_m),
+            "tilt_deg": _num(cameras, "tilt_deg", settings.tilt_deg),
+            "building_id": _mounted_on(cameras, buildings, crs),
         }
     )
-    if buildings is not None and len(buildings) and n:
-        cm = to_metric(cameras, crs, "cameras")
-        bm = to_metric(buildings, cm.crs, "buildings")
-        bid = bm["building_id"] if "building_id" in bm.columns else bm.index.to_series()
-        tree = shapely.STRtree(bm.geometry.to_numpy())
-        ci, bi = tree.query(
-            cm.geometry.to_numpy(), predicate="dwithin", distance=settings.sliver_tolerance_m
-        )
-        if len(ci):
-            first = pd.Series(bi, index=ci).groupby(level=0).first()
-            vals = df["building_id"].to_numpy(dtype=object).copy()
-            vals[first.index.to_numpy()] = bid.astype(str).to_numpy()[first.to_numpy()]
-            df["building_id"] = vals
-    df.index = pd.RangeIndex(first_pose_id, first_pose_id + n, name="pose_id")
-    return GeoDataFrame(df, geometry=cameras.geometry.to_numpy(), crs=cameras.crs)
+    heading = _num(cameras, "heading_deg")
+    if not reaim:
+        rows = base.assign(source="keep", heading_deg=heading, cost=0.0)
+        return _pose_frame(rows, cameras.geometry.to_numpy(), cameras.crs, first_pose_id)
+    cam_i, src, head, price = _options(cameras, heading, n_head, cost)
+    rows = base.iloc[cam_i].assign(source=src, heading_deg=head, cost=price)
+    out = _pose_frame(rows, cameras.geometry.to_numpy()[cam_i], cameras.crs, first_pose_id)
+    logger.info(
+        "camera_poses: %d poses (%d keep, %d re-aim) from %d cameras",
+        len(out),
+        int((out["source"] == "keep").sum()),
+        int((out["source"] == "reaim").sum()),
+        n,
+    )
+    return out
+
+
+def _options(
+    cameras: GeoDataFrame, heading: NDArray[np.float64], n_head: int, cost: float
+) -> tuple[list[int], list[str], list[float], list[float]]:
+    """Per pose of the plan's options: camera row, source, heading and cost."""
+    angles = np.arange(n_head) * 360.0 / n_head
+    n = len(cameras)
+    takes = (
+        cameras["participates"].to_numpy(dtype=bool)
+        if "participates" in cameras.columns
+        else np.ones(n, bool)
+    )
+    adjustable = cameras["adjustable"] if "adjustable" in cameras.columns else ["unknown"] * n
+    poses: list[tuple[int, str, float, float]] = []  # camera row, source, heading, cost
+    skipped = 0
+    for i, (part, adj, h) in enumerate(zip(takes, adjustable, heading, strict=True)):
+        if not part:
+            continue
+        known, willing = bool(np.isfinite(h)), _yes(adj)
+        if known:
+            poses.append((i, "keep", float(h) % 360, 0.0))
+        if willing:
+            poses += [
+                (i, "reaim", float(a), cost)
+                for a in angles
+                if not (known and abs((a - float(h) + 180) % 360 - 180) < 1.0)
+            ]
+        if not known and not willing:
+            skipped += 1
+    if skipped:
+        logger.warning("%d camera(s) with unknown direction and no re-aim: left out", skipped)
+    cam_i = [p[0] for p in poses]
+    src = [p[1] for p in poses]
+    head = [p[2] for p in poses]
+    price = [p[3] for p in poses]
+    return cam_i, src, head, price
+
+
+def _pose_frame(rows: pd.DataFrame, geometry: Any, crs: Any, first_pose_id: int) -> GeoDataFrame:
+    cols = [c for c in POSE_COLUMNS if c != "geometry"]
+    df = rows[cols].reset_index(drop=True)
+    df.index = pd.RangeIndex(first_pose_id, first_pose_id + len(df), name="pose_id")
+    return GeoDataFrame(df, geometry=list(geometry), crs=crs)

@@ -3,13 +3,14 @@
 The pilot is the highest-priority alley of the ward; phase 1 covers the one or two
 highest-priority alleys of each group fully; phase 2 covers everything. Each phase is
 a :class:`~covplan.optimise.cover.CameraCover` whose poses chosen in earlier phases
-are fixed (installed cameras stay; a re-aimed camera keeps its new direction).
+are fixed (installed cameras stay; a re-aimed camera keeps its new direction);
+:func:`solve_in_phases` is the one loop that plans them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,7 @@ from covplan.optimise.cover import CameraCover
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["assign_phases", "plan_phases"]
+__all__ = ["assign_phases", "solve_in_phases"]
 
 
 def assign_phases(
@@ -61,46 +62,79 @@ def assign_phases(
     return pd.Series(phase, index=targets.index, name="phase")
 
 
-def plan_phases(
-    A: Any,
-    phase: np.ndarray | pd.Series,
+def solve_in_phases(
+    targets: pd.DataFrame,
+    poses: pd.DataFrame,
+    coverage: Any,
     *,
+    sites: pd.DataFrame,
+    forced_sites: Iterable[object] = (),
+    forbidden_sites: Iterable[object] = (),
+    budget_vnd: float | None = None,
+    allow_uncovered: bool = True,
+    second_views: bool = True,
     solver: str | None = None,
     time_limit_s: float | None = None,
-    **kwargs: Any,
-) -> list[CameraCover]:
-    """Solve the pilot, phase 1 and phase 2 in turn, keeping earlier phases' poses.
+) -> tuple[CameraCover, list[int | None]]:
+    """Plan the pilot, phase 1 and phase 2 in turn, keeping each phase's cameras.
+
+    Targets get their phase from :func:`assign_phases` (0 the pilot alley, 1 the one or
+    two highest-priority alleys of each residential group, 2 the rest). Phase *p*
+    covers every target of phases ≤ *p* (the others' ``k_required`` is 0) with the
+    poses the earlier phases chose fixed — installed cameras stay, a re-aimed camera
+    keeps its new direction; a camera left as it is (``keep``) may still turn later.
+    Each chosen pose is labelled with the phase that first chose it.
 
     Parameters
     ----------
-    A
-        Coverage matrix, targets × poses.
-    phase
-        Phase per target (0, 1, 2; see :func:`assign_phases`): phase *p* covers every
-        target with phase ≤ *p*.
+    targets
+        Targets (route_id, group_id, k_required, ...), with a CRS.
+    poses
+        Poses (:func:`covplan.optimise.options.poses_from`).
+    coverage
+        Their coverage (a ``Coverage`` or a targets × poses matrix).
+    sites
+        Candidate sites with ``capacity``.
+    forced_sites, forbidden_sites, budget_vnd, allow_uncovered, second_views
+        As in :meth:`CameraCover.from_geodataframes`, for every phase (the budget is
+        the whole plan's: earlier phases' cameras count against it).
     solver, time_limit_s
         Passed to :meth:`CameraCover.solve` (the limit is per phase).
-    **kwargs
-        Passed to :meth:`CameraCover.from_coverage_matrix` (cost, k, source, camera,
-        site, capacity, ...).
 
     Returns
     -------
-    list of CameraCover
-        One solved model per phase that has targets; each one's ``selected`` contains
-        the previous one's.
+    model, phase
+        The last phase's solved model (the whole plan) and, per pose, the phase that
+        first chose it (None for poses not in the final plan).
     """
-    ph = np.asarray(phase)
-    k = np.asarray(kwargs.pop("k", np.ones(ph.size, np.int64))).astype(np.int64)
-    kwargs.pop("fixed", None)
+    t_phase = assign_phases(targets).to_numpy()
+    k_all = targets["k_required"].to_numpy() if "k_required" in targets else np.ones(len(targets))
+    movable = poses["source"].to_numpy() == "keep"
+    phase: list[int | None] = [None] * len(poses)
     fixed: np.ndarray | None = None
-    plans: list[CameraCover] = []
-    for p in sorted(set(ph.tolist())):
-        k_p = np.where(ph <= p, k, 0)
-        model = CameraCover.from_coverage_matrix(A, k=k_p, fixed=fixed, **kwargs)
-        model.solve(solver, time_limit_s=time_limit_s)
-        plans.append(model)
-        # installed and re-aimed cameras stay; a camera left as it is may turn later
-        fixed = model.selected & (model.instance.kind != 0)
+    forced, forbidden = list(forced_sites), list(forbidden_sites)
+    model: CameraCover | None = None
+    for p in sorted(set(t_phase.tolist())) or [2]:
+        step = targets.assign(k_required=np.where(t_phase <= p, k_all, 0).astype(np.int64))
+        model = CameraCover.from_geodataframes(
+            step,
+            poses,
+            coverage,
+            sites=sites,
+            forced_sites=forced,
+            forbidden_sites=forbidden,
+            fixed=fixed,
+            budget_vnd=budget_vnd,
+            allow_uncovered=allow_uncovered,
+            second_views=second_views,
+        ).solve(solver, time_limit_s=time_limit_s)
+        chosen = np.asarray(model.selected, dtype=bool)
+        for j in np.flatnonzero(chosen):
+            if phase[j] is None:
+                phase[j] = int(p)
+        fixed = chosen & ~movable
         logger.info("phase %d: %d new, %d re-aimed in all", p, model.n_new, model.n_reaim)
-    return plans
+    assert model is not None  # at least one phase ran
+    # a kept camera that a later phase turns instead keeps its first phase; one dropped has none
+    final = [ph if bool(sel) else None for ph, sel in zip(phase, model.selected, strict=True)]
+    return model, final
