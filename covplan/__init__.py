@@ -8,6 +8,8 @@ checks each camera's live picture.
 
 from __future__ import annotations
 
+import importlib
+
 from covplan import datasets, settings
 from covplan._errors import (
     CaptureError,
@@ -24,16 +26,31 @@ from covplan.area import (
     area_from_polygon,
     area_from_xml,
 )
-from covplan.camera.quality import assess_clip
 from covplan.camera.spec import CameraSpec, load_catalogue
-from covplan.camera.verify import CameraPose, verify_camera
 from covplan.export import compass_word, install_list, reaim_list, route_atlas
 from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses
 from covplan.optimise import CameraCover, greedy_cover
-from covplan.plan import Plan, plan_ward
+from covplan.plan import Plan, PlanOptions, plan_ward
 from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
 
 __version__ = "0.1.0"
+
+# The picture checks load OpenCV and the stream clients (about a second and 100 MB):
+# planning never needs them, so ``covplan.verify_camera`` & co. import on first use.
+_CHECK_NAMES = {
+    "assess_clip": "covplan.check.quality",
+    "CameraPose": "covplan.check.verify",
+    "verify_camera": "covplan.check.verify",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the picture-check names on first use (PEP 562)."""
+    if name in _CHECK_NAMES:
+        return getattr(importlib.import_module(_CHECK_NAMES[name]), name)
+    msg = f"module 'covplan' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "Area",
@@ -46,6 +63,7 @@ __all__ = [
     "InfeasibleCoverError",
     "InputError",
     "Plan",
+    "PlanOptions",
     "SolverError",
     "Survey",
     "__version__",

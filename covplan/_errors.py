@@ -94,6 +94,7 @@ class InputError(CovplanError, ValueError):
         value: Any = None,
         problems: Sequence[Problem] | None = None,
     ) -> None:
+        given = problems is not None
         if problems is None:
             problems = [
                 Problem(
@@ -109,7 +110,7 @@ class InputError(CovplanError, ValueError):
         self.row = row
         self.column = column
         self.value = value
-        if len(self.problems) == 1 and not (message and problems is not None):
+        if len(self.problems) == 1 and not (message and given):
             text = str(self.problems[0])
         else:
             lines = [message or f"{len(self.problems)} problems found:"]

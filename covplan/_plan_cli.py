@@ -10,12 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from covplan import settings
+from tqdm import tqdm
+
+from covplan import datasets, settings
+from covplan._errors import InputError
+from covplan.area import area_from_file, area_from_place, area_from_xml
+from covplan.export import route_atlas, write_csv
+from covplan.plan import PIPELINE_STAGES, PlanOptions, plan_ward, summary_text
 
 logger = logging.getLogger(__name__)
 
 DEMO_NAME = {"vi": "Phường mẫu (dữ liệu giả lập)", "en": "Demo ward (synthetic data)"}
-PLAN_STAGES = ("targets", "sites", "poses", "coverage", "solve", "greedy", "lists")
 
 
 def _level(text: str) -> tuple[str, str]:
@@ -107,14 +112,56 @@ def _add_plan_args(p: argparse.ArgumentParser, time_limit: float) -> None:
         help="DORI level along a route kind, e.g. --level alley=recognise (repeatable)",
     )
     g.add_argument(
+        "--end-level",
+        choices=list(settings.dori_px_per_m),
+        default=None,
+        help=f"DORI level at alley ends and intersections ({settings.end_level})",
+    )
+    g.add_argument(
+        "--fov",
+        type=float,
+        metavar="DEG",
+        default=None,
+        help="override new cameras' horizontal field of view (a hypothetical lens)",
+    )
+    g.add_argument(
+        "--capacity",
+        type=int,
+        metavar="N",
+        default=None,
+        help="new cameras per candidate site (2: back to back)",
+    )
+    g.add_argument(
+        "--pin",
+        action="append",
+        metavar="SITE",
+        help="a candidate site that must get a new camera (repeatable; ids as in the sites "
+        "layer, e.g. node/123)",
+    )
+    g.add_argument(
+        "--forbid",
+        action="append",
+        metavar="SITE",
+        help="a candidate site that must not get a new camera (repeatable)",
+    )
+    g.add_argument(
+        "--sites",
+        metavar="FILE",
+        help="pinned and forbidden sites: lines 'pin SITE' / 'forbid SITE', or a CSV "
+        "site_id,action (the explorer writes one)",
+    )
+    g.add_argument(
         "--k-at-ends",
         type=int,
-        default=1,
+        default=None,
         metavar="K",
         help="cameras that must see each alley end and intersection (1)",
     )
     g.add_argument(
-        "--budget", type=float, metavar="VND", help="spend at most this; maximise coverage"
+        "--budget",
+        type=int,
+        metavar="VND",
+        help="spend at most this (whole VND); maximise coverage",
     )
     g.add_argument("--phases", action="store_true", help="number phases per residential group")
     g.add_argument(
@@ -201,11 +248,9 @@ class _Bars:
     def __call__(self, stage: str, total: int) -> Callable[[int], None]:
         if self.quiet:
             return lambda n: None
-        from tqdm import tqdm
-
-        if stage in PLAN_STAGES:
+        if stage in PIPELINE_STAGES:
             if self.main is None:
-                self.main = tqdm(total=len(PLAN_STAGES), desc="plan", unit="stage", leave=True)
+                self.main = tqdm(total=len(PIPELINE_STAGES), desc="plan", unit="stage", leave=True)
             self.main.set_postfix_str(stage)
             bar = self.main
             return lambda n: bar.update(n)
@@ -220,8 +265,6 @@ class _Bars:
 
 
 def _load_area(args: argparse.Namespace) -> Any:
-    from covplan.area import area_from_file, area_from_place, area_from_xml
-
     kinds = ("street", *settings.planned_kinds) if getattr(args, "streets", False) else None
     if args.osm:
         return area_from_xml(args.osm, groups=args.groups, kinds=kinds)
@@ -230,27 +273,92 @@ def _load_area(args: argparse.Namespace) -> Any:
     return area_from_file(args.gpkg, groups=args.groups, kinds=kinds)
 
 
-def _plan_and_write(args: argparse.Namespace, area: Any, name: str | None, t_area: float) -> int:
-    from covplan.plan import plan_ward, summary_text
+def _read_site_file(path: str) -> tuple[list[str], list[str]]:
+    """Read pinned and forbidden sites from a file: CSV ``site_id,action`` or text lines.
 
+    Text lines are ``pin SITE`` or ``forbid SITE`` (``#`` starts a comment); a CSV has
+    the columns ``site_id`` and ``action`` (pin / forbid; Vietnamese ghim / cấm too).
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        msg = f"cannot read the site file: {err.__class__.__name__}; give a UTF-8 text or CSV file"
+        raise InputError(msg, file=file) from None
+    actions = {"pin": "pin", "ghim": "pin", "forbid": "forbid", "cấm": "forbid", "cam": "forbid"}
+    pins: list[str] = []
+    forbids: list[str] = []
+    lines = text.splitlines()
+    first = lines[0].lower().replace(" ", "") if lines else ""
+    csv_mode = first.startswith("site_id,")
+    for row, line in enumerate(lines, start=1):
+        line = line.strip()
+        if line.startswith("#"):  # a comment line (site ids such as kiet-1#0@14m hold '#')
+            continue
+        line = line.split(" #", 1)[0].strip()
+        if not line or (csv_mode and row == 1):
+            continue
+        parts = [p.strip() for p in line.split(",")] if csv_mode else line.split(None, 1)
+        site, action = (
+            (parts[0], parts[1])
+            if csv_mode and len(parts) > 1
+            else ((parts[1], parts[0]) if len(parts) > 1 else ("", ""))
+        )
+        kind = actions.get(action.strip().lower())
+        if kind is None or not site:
+            msg = "write 'pin SITE_ID' or 'forbid SITE_ID' (CSV: site_id,action)"
+            raise InputError(msg, file=file, row=row, value=line)
+        (pins if kind == "pin" else forbids).append(site.strip())
+    return pins, forbids
+
+
+def plan_options(args: argparse.Namespace) -> PlanOptions:
+    """Return the :class:`covplan.plan.PlanOptions` the command line asks for.
+
+    Parameters
+    ----------
+    args
+        Parsed ``covplan plan`` / ``covplan demo`` arguments.
+
+    Returns
+    -------
+    covplan.plan.PlanOptions
+        The options (defaults for every flag not given).
+
+    Raises
+    ------
+    covplan.InputError
+        For a bad value (negative spacing, zero headings…) or an unreadable site file.
+    """
+    pins, forbids = list(args.pin or []), list(args.forbid or [])
+    if args.sites:
+        more_pins, more_forbids = _read_site_file(args.sites)
+        pins += more_pins
+        forbids += more_forbids
+    knobs = {
+        "specs": tuple(args.spec) if args.spec else None,
+        "spacing_m": args.spacing,
+        "site_spacing_m": args.site_spacing,
+        "headings": args.headings,
+        "level_by_kind": dict(args.level) if args.level else None,
+        "end_level": args.end_level,
+        "hfov_deg": args.fov,
+        "k_at_ends": args.k_at_ends,
+        "capacity": args.capacity,
+        "budget_vnd": args.budget,
+        "phases": args.phases,
+        "pinned_sites": frozenset(pins),
+        "forbidden_sites": frozenset(forbids),
+        "solver": args.solver,
+        "time_limit_s": args.time_limit,
+        "allow_uncovered": not args.strict,
+    }
+    return PlanOptions().replace(**{k: v for k, v in knobs.items() if v is not None})
+
+
+def _plan_and_write(args: argparse.Namespace, area: Any, name: str | None, t_area: float) -> int:
     bars = _Bars(args.quiet)
-    plan = plan_ward(
-        area,
-        survey=args.survey,
-        specs=args.spec,
-        spacing_m=args.spacing,
-        site_spacing_m=args.site_spacing,
-        headings=args.headings,
-        level_by_kind=dict(args.level) if args.level else None,
-        k_at_ends=args.k_at_ends,
-        budget_vnd=args.budget,
-        phases=args.phases,
-        solver=args.solver,
-        time_limit_s=args.time_limit,
-        allow_uncovered=not args.strict,
-        name=name,
-        progress=bars,
-    )
+    plan = plan_ward(area, survey=args.survey, options=plan_options(args), name=name, progress=bars)
     if bars.main is not None:
         bars.main.close()
     plan.summary["seconds"] = {"area": round(t_area, 2), **plan.summary["seconds"]}
@@ -307,9 +415,6 @@ def run_demo(args: argparse.Namespace) -> int:
     int
         Exit status.
     """
-    from covplan import datasets
-    from covplan.area import area_from_xml
-
     t0 = time.perf_counter()
     area = area_from_xml(
         datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
@@ -334,8 +439,6 @@ def _write_atlas(
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> list[Path]:
-    from covplan.export import route_atlas, write_csv
-
     bars = _Bars(quiet)
     n = len(area.routes) + 1
     files = route_atlas(

@@ -7,9 +7,11 @@ module only builds the parser and dispatches. Library modules never import it.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from covplan import __version__
 from covplan._errors import CovplanError
@@ -18,8 +20,16 @@ REGISTRARS: list[str] = [
     # "covplan.<room>._cli" modules, each with register(subparsers) -> None
     "covplan.survey._cli",
     "covplan._plan_cli",
-    "covplan.camera._cli",
+    "covplan.check._cli",
 ]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line: what is wrong, and where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the bad flag and exit with status 2."""
+        self.exit(2, f"{self.prog}: {message} (see: {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,9 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     argparse.ArgumentParser
         The parser; each subcommand sets ``func`` to the function that runs it.
     """
-    import importlib
-
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="covplan",
         description=(
             "Plan a neighbourhood security-camera network for a Vietnamese ward: "
@@ -73,8 +81,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CovplanError as err:
-        print(f"covplan: {type(err).__name__}: {err}", file=sys.stderr)
+        print(f"covplan: {_kind(err)} ({type(err).__name__}): {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a file that cannot be read or written: the user's to fix
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        print(f"covplan: cannot use{where}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("covplan: interrupted; files already written are unchanged", file=sys.stderr)
+        return 130
+
+
+def _kind(err: CovplanError) -> str:
+    """Name the error for the user: bad input, a camera, the solver."""
+    return {
+        "InputError": "bad input",
+        "CRSError": "bad input",
+        "InfeasibleCoverError": "cannot cover",
+        "CaptureError": "camera",
+        "SolverError": "solver",
+    }.get(type(err).__name__, "error")
 
 
 if __name__ == "__main__":

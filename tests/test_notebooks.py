@@ -210,7 +210,7 @@ def test_pictures_notebook_without_shared_data(tmp_path: Path) -> None:
 @pytest.mark.timeout(600)
 def test_optimiser_headline_equals_camera_cover(tmp_path: Path) -> None:
     """The notebook's headline number of new cameras is the library's, same inputs."""
-    from covplan.optimise.options import poses_from
+    from covplan.plan import PlanOptions, build_layers
 
     result = tmp_path / "headline.json"
     nb, _ = _run("04-optimiser", tmp_path, RESULT_JSON=str(result))
@@ -221,21 +221,23 @@ def test_optimiser_headline_equals_camera_cover(tmp_path: Path) -> None:
         datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
     )
     survey = covplan.read_survey(datasets.get_path("demo-survey.csv"), area=area)
-    targets = covplan.sample_targets(
-        area,
+    options = PlanOptions(
         spacing_m=p["SPACING_M"],
-        k_at_ends=1,
-        level_by_kind=dict.fromkeys(("street", "alley", "lane", "path"), "observe"),
+        site_spacing_m=p["SITE_SPACING_M"],
+        headings=p["HEADINGS"],
+        level_by_kind="observe",
     )
-    sites = covplan.candidate_sites(area, site_spacing_m=p["SITE_SPACING_M"])
-    poses = poses_from(survey.cameras, sites, covplan.load_catalogue(), headings=p["HEADINGS"])
-    coverage = covplan.coverage_matrix(targets, poses, area.buildings, crs=area.crs)
+    layers = build_layers(
+        area, cameras=survey.cameras, catalogue=covplan.load_catalogue(), options=options
+    )
+    # solved here straight on the model, not through plan_ward: an independent path
     model = covplan.CameraCover.from_geodataframes(
-        targets, poses, coverage, sites=sites, allow_uncovered=True
+        layers.targets, layers.poses, layers.coverage, sites=layers.sites, allow_uncovered=True
     ).solve("highs", time_limit_s=p["TIME_LIMIT_S"])
-    assert model.status["cameras"] == "optimal"
-    assert headline["status"]["cameras"] == "optimal"
+    assert model.result.proven and model.result.status == "optimal"
+    assert headline["status"] == "optimal" and headline["proven"]
     assert headline["new_cameras"] == model.n_new
+    assert headline["new_cameras_bound"] == model.n_new
     assert headline["reaimed_cameras"] == model.n_reaim
     assert headline["greedy_cameras"] >= headline["new_cameras"]
     assert headline["new_cameras"] > 0

@@ -88,12 +88,13 @@ def test_write_all(plan, tmp_path):
 def test_failed_write_keeps_previous(plan, tmp_path, monkeypatch):
     plan.write(tmp_path, maps=False, html=False)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    import covplan.export
+    import covplan.plan.write
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(covplan.export, "write_kmz", boom)
+    # the writer the plan calls, as imported at the top of covplan.plan.write
+    monkeypatch.setattr(covplan.plan.write, "write_kmz", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         plan.write(tmp_path, lang="en", maps=False, html=False)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
@@ -160,5 +161,5 @@ def test_pilot_is_the_fewest_cameras_for_the_pilot_alley(plan):
     ).solve("highs", time_limit_s=30)
     phase = plan.poses["phase"].to_numpy(dtype=float)
     pilot_new = int(((phase == 0) & (plan.poses["source"] == "new").to_numpy()).sum())
-    assert alone.status["cameras"] == "optimal"
+    assert alone.result.stage("cameras").status == "optimal"
     assert pilot_new == alone.n_new

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from covplan.check.verify import CameraPose, verify_camera
 
 import covplan
 from covplan import datasets
-from covplan.camera.verify import CameraPose, verify_camera
-from covplan.widgets import Knobs, PlanExplorer, draw_plan, site_choices, synthetic_road_clip
+from covplan.plan import PlanOptions
+from covplan.widgets import PlanExplorer, draw_plan, site_choices, synthetic_road_clip
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -31,32 +32,32 @@ def explorer(ward: tuple[covplan.Area, covplan.Survey]) -> PlanExplorer:
 
 
 def test_first_plan_covers_the_ward(explorer: PlanExplorer) -> None:
-    f = explorer.state.figures
+    f = explorer.plan.summary
     assert f["new_cameras"] > 0
-    assert f["coverage"] == pytest.approx(1.0)
+    assert f["coverage"]["overall"] == pytest.approx(1.0)
     assert f["greedy_cameras"] >= f["new_cameras"]
     assert explorer.controls["map"].value[:4] == b"\x89PNG"
     assert "New cameras" in explorer.controls["numbers"].value
     # the site dropdown lists the candidate sites, those in the plan marked
     labels = [t for t, _ in explorer.controls["site"].options]
-    assert len(labels) == len(explorer.state.sites)
-    assert sum(t.startswith("● ") for t in labels) == len(explorer.state.new_sites)
+    assert len(labels) == len(explorer.plan.sites)
+    assert sum(t.startswith("● ") for t in labels) == len(explorer.plan.new_sites)
 
 
 def test_turning_a_widget_resolves(explorer: PlanExplorer) -> None:
-    before = explorer.state
+    before = explorer.plan
     png = explorer.controls["map"].value
     n = len(explorer.history)
     explorer.controls["headings"].value = 8  # as a planner would, in the panel
-    after = explorer.state
+    after = explorer.plan
     assert len(explorer.history) == n + 1
-    assert after.knobs.headings == 8
+    assert after.options.headings == 8
     assert len(after.poses) > len(before.poses)  # twice the headings at every site
     # a real re-solve: more headings can only help, and here they do
-    assert after.figures["new_cameras"] < before.figures["new_cameras"]
+    assert after.summary["new_cameras"] < before.summary["new_cameras"]
     assert explorer.controls["map"].value != png
     explorer.controls["headings"].value = 4
-    assert explorer.state.figures["new_cameras"] == before.figures["new_cameras"]
+    assert explorer.plan.summary["new_cameras"] == before.summary["new_cameras"]
 
 
 def test_toggles_redraw_without_resolving(explorer: PlanExplorer) -> None:
@@ -69,44 +70,44 @@ def test_toggles_redraw_without_resolving(explorer: PlanExplorer) -> None:
 
 
 def test_pin_and_forbid_a_site(explorer: PlanExplorer) -> None:
-    state = explorer.state
+    state = explorer.plan
     used = state.new_sites[0]
     explorer.forbid(used)
-    assert used not in explorer.state.new_sites
-    assert used in explorer.state.knobs.forbidden_sites
-    assert explorer.state.figures["coverage"] == pytest.approx(1.0)  # planned around it
+    assert used not in explorer.plan.new_sites
+    assert used in explorer.plan.options.forbidden_sites
+    assert explorer.plan.summary["coverage"]["overall"] == pytest.approx(1.0)  # planned around it
     assert "Forbidden" in explorer.controls["pinned"].value
     # pin a site that no plan so far has used: a new camera appears there
     unused = next(s for s in state.sites["site_id"] if s not in state.new_sites and s != used)
     explorer.controls["site"].value = unused
     explorer.controls["pin"].click()
-    assert unused in explorer.state.new_sites
-    assert explorer.state.knobs.forced_sites == frozenset({unused})
-    assert used not in explorer.state.knobs.forced_sites
+    assert unused in explorer.plan.new_sites
+    assert explorer.plan.options.pinned_sites == frozenset({unused})
+    assert used not in explorer.plan.options.pinned_sites
     explorer.release(unused)
     explorer.release(used)
-    assert not explorer.knobs.forced_sites and not explorer.knobs.forbidden_sites
-    assert explorer.state.figures["new_cameras"] == state.figures["new_cameras"]
+    assert not explorer.options.pinned_sites and not explorer.options.forbidden_sites
+    assert explorer.plan.summary["new_cameras"] == state.summary["new_cameras"]
 
 
 def test_set_knobs_mirrors_the_widgets(explorer: PlanExplorer) -> None:
-    explorer.set_knobs(level="recognise", k_at_ends=2)
+    explorer.set_options(level="recognise", k_at_ends=2)
     assert explorer.controls["level"].value == "recognise"
     assert explorer.controls["k_at_ends"].value == 2
-    explorer.set_knobs(level="observe", k_at_ends=1)
-    assert explorer.knobs == Knobs(headings=4, time_limit_s=30)
+    explorer.set_options(level="observe", k_at_ends=1)
+    assert explorer.options == PlanOptions(headings=4, time_limit_s=30)
 
 
 def test_worker_solve_and_stop(ward: tuple[covplan.Area, covplan.Survey]) -> None:
     area, survey = ward
     ex = PlanExplorer(area, survey=survey, background=True, lang="en", headings=4, time_limit_s=30)
-    first = ex.state.figures["new_cameras"]
+    first = ex.plan.summary["new_cameras"]
     ex.controls["headings"].value = 8  # runs in a worker process
     assert ex.wait(180)
     assert not ex.running
-    assert ex.state.knobs.headings == 8
-    assert ex.state.figures["new_cameras"] < first
-    shown = ex.state
+    assert ex.plan.options.headings == 8
+    assert ex.plan.summary["new_cameras"] < first
+    shown = ex.plan
     # a budget solve with a long limit, stopped: the worker ends, the plan stays
     ex.controls["time_limit"].value = 600
     ex.controls["budget_mvnd"].value = 20.0
@@ -114,20 +115,17 @@ def test_worker_solve_and_stop(ward: tuple[covplan.Area, covplan.Survey]) -> Non
     assert not ex.controls["stop"].disabled
     ex.stop()
     assert not ex.running
-    assert ex.state is shown
+    assert ex.plan is shown
     assert "Stopped" in ex.controls["status"].value
 
 
 def test_draw_plan_layers(
-    explorer: PlanExplorer, ward: tuple[covplan.Area, covplan.Survey]
+    explorer: PlanExplorer,
 ) -> None:
-    area, survey = ward
-    fig = draw_plan(explorer.state, area, cameras=survey.cameras, lang="vi")
+    fig = draw_plan(explorer.plan, lang="vi")
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any(t.startswith("camera mới") for t in labels)
-    fig = draw_plan(
-        explorer.state, area, cameras=survey.cameras, show_new=False, show_existing=False
-    )
+    assert any(t.startswith("Camera lắp mới") for t in labels)
+    fig = draw_plan(explorer.plan, show_new=False, show_existing=False)
     legend = fig.axes[0].get_legend()
     assert legend is None or not any("camera" in t.get_text() for t in legend.get_texts())
 
@@ -136,8 +134,8 @@ def test_site_choices_order(
     explorer: PlanExplorer, ward: tuple[covplan.Area, covplan.Survey]
 ) -> None:
     area, _ = ward
-    opts = site_choices(explorer.state.sites, area.routes)
-    assert {sid for _, sid in opts} == set(explorer.state.sites["site_id"])
+    opts = site_choices(explorer.plan.sites, area.routes)
+    assert {sid for _, sid in opts} == set(explorer.plan.sites["site_id"])
     kinds = [t.split(" · ")[0] for t, _ in opts]
     assert kinds[0] in {"pole", "street_lamp"}
 

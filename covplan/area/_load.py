@@ -19,6 +19,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
@@ -314,7 +315,7 @@ def area_from_place(
     Area
         The ward, its boundary the place's outline.
     """
-    import osmnx as ox
+    import osmnx as ox  # lazy: osmnx loads scikit-learn (2.4 s); only downloads need it
 
     gdf = ox.geocode_to_gdf(clean_text(name))
     polygon = shapely.union_all(gdf.geometry.to_numpy())
@@ -412,7 +413,7 @@ class _OsmnxTags:
     covplan needs, restoring its settings after."""
 
     def __enter__(self) -> ModuleType:
-        import osmnx as ox
+        import osmnx as ox  # lazy: see the class docstring
 
         self._ox = ox
         self._saved = list(ox.settings.useful_tags_way)
@@ -503,7 +504,7 @@ def _segments(graph: nx.MultiDiGraph, boundary: BaseGeometry) -> gpd.GeoDataFram
     if g.number_of_edges() == 0:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
     g.graph.setdefault("crs", "epsg:4326")
-    import osmnx as ox
+    import osmnx as ox  # lazy: osmnx loads scikit-learn (seconds at import)
 
     g = ox.simplify_graph(g, edge_attrs_differ=["name", "highway", "service"])
     ug = ox.convert.to_undirected(g)
@@ -677,8 +678,6 @@ def _read_any(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
 
 
 def _read_layers(path: Path) -> dict[str, gpd.GeoDataFrame]:
-    import pyogrio
-
     try:
         names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
     except Exception as err:

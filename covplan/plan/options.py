@@ -1,0 +1,311 @@
+"""Every planning knob, once: :class:`PlanOptions`.
+
+The command (``covplan plan``), :func:`covplan.plan.plan_ward`, the notebook explorer
+and every notebook describe a plan by one :class:`PlanOptions`. Each stage of the
+pipeline (targets → sites → poses → coverage → solve) depends on a few of its fields;
+:meth:`PlanOptions.stage_key` names them, so the pipeline's cache rebuilds exactly the
+stages whose knobs changed.
+
+Defaults come from :mod:`covplan.settings` at the time an options object is made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from covplan import settings
+from covplan._errors import InputError
+
+__all__ = ["LEVELS", "ROUTE_KINDS", "SOLVERS", "STAGES", "PlanOptions"]
+
+#: DORI levels, weakest first (IEC 62676-4).
+LEVELS: tuple[str, ...] = ("detect", "observe", "recognise", "identify")
+#: Route kinds a level can be asked for.
+ROUTE_KINDS: tuple[str, ...] = ("street", "alley", "lane", "path")
+#: ILP solvers covplan drives.
+SOLVERS: tuple[str, ...] = ("highs", "cbc")
+#: The pipeline's stages, in order.
+STAGES: tuple[str, ...] = ("targets", "sites", "poses", "coverage", "solve")
+
+# the fields each stage reads itself (a stage also depends on the stages before it)
+_STAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "targets": ("spacing_m", "level_by_kind", "end_level", "k_at_ends"),
+    "sites": ("site_spacing_m", "capacity"),
+    "poses": ("headings", "specs", "hfov_deg"),
+    "coverage": (),
+    "solve": (
+        "budget_vnd",
+        "phases",
+        "pinned_sites",
+        "forbidden_sites",
+        "solver",
+        "time_limit_s",
+        "second_views",
+        "allow_uncovered",
+    ),
+}
+_STAGE_DEPS: dict[str, tuple[str, ...]] = {
+    "targets": ("targets",),
+    "sites": ("sites",),
+    "poses": ("sites", "poses"),
+    "coverage": ("targets", "sites", "poses", "coverage"),
+    "solve": ("targets", "sites", "poses", "coverage", "solve"),
+}
+
+
+def _default_levels() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(settings.default_level_by_kind.items()))
+
+
+def _frozen_levels(value: Mapping[str, str] | Iterable[tuple[str, str]] | str | None) -> Any:
+    if value is None:
+        return _default_levels()
+    if isinstance(value, str):  # one level along every route kind
+        return tuple((k, value) for k in ROUTE_KINDS)
+    items = dict(value.items() if isinstance(value, Mapping) else value)
+    return tuple(sorted({**dict(_default_levels()), **items}.items()))
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The planning knobs of one plan (frozen, hashable).
+
+    Parameters
+    ----------
+    spacing_m
+        Target spacing along routes in metres.
+    site_spacing_m
+        Candidate-site spacing along routes in metres.
+    headings
+        Headings tried for new and re-aimed cameras (8: every 45°).
+    specs
+        Catalogue spec_ids new cameras may use (None: every spec).
+    level_by_kind
+        DORI level asked along each route kind (``street``, ``alley``, ``lane``,
+        ``path``), as sorted ``(kind, level)`` pairs; the constructor also takes a
+        mapping (kinds left out keep :data:`covplan.settings.default_level_by_kind`)
+        or one level for every kind.
+    end_level
+        DORI level asked at alley ends and intersections (the route's ends).
+    hfov_deg
+        Override the horizontal FOV of new cameras (a hypothetical lens; the range
+        follows from the resolution); None keeps each spec's own.
+    k_at_ends
+        Views asked at alley ends and intersections (2: one each way).
+    capacity
+        New cameras per candidate site (2: back to back on one pole).
+    budget_vnd
+        Spend at most this many VND and see the most; None covers everything.
+    phases
+        Plan the pilot alley, phase 1 and phase 2 per residential group in turn.
+    pinned_sites
+        Site ids that must get a new camera.
+    forbidden_sites
+        Site ids that must not get one.
+    solver
+        ``"highs"`` or ``"cbc"``.
+    time_limit_s
+        Solver time limit in seconds (every stage of the solve together).
+    second_views
+        Last tie-break: most targets seen twice.
+    allow_uncovered
+        Plan around targets that no pose can see (reported as unseen) instead of
+        raising :class:`covplan.InfeasibleCoverError`.
+
+    Examples
+    --------
+    >>> from covplan.plan import PlanOptions
+    >>> o = PlanOptions(headings=4, level_by_kind={"alley": "recognise"})
+    >>> dict(o.level_by_kind)["alley"], o.with_level("detect").level
+    ('recognise', 'detect')
+    """
+
+    spacing_m: float = field(default_factory=lambda: float(settings.sample_spacing_m))
+    site_spacing_m: float = field(default_factory=lambda: float(settings.site_spacing_m))
+    headings: int = field(default_factory=lambda: int(settings.headings))
+    specs: tuple[str, ...] | None = None
+    level_by_kind: tuple[tuple[str, str], ...] = field(default_factory=_default_levels)
+    end_level: str = field(default_factory=lambda: str(settings.end_level))
+    hfov_deg: float | None = None
+    k_at_ends: int = 1
+    capacity: int = 2
+    budget_vnd: int | None = None
+    phases: bool = False
+    pinned_sites: frozenset[str] = frozenset()
+    forbidden_sites: frozenset[str] = frozenset()
+    solver: str = field(default_factory=lambda: str(settings.solver))
+    time_limit_s: float = field(default_factory=lambda: float(settings.time_limit_s))
+    second_views: bool = True
+    allow_uncovered: bool = True
+
+    def __post_init__(self) -> None:
+        # normalise the forms callers pass, so equal plans have equal options
+        set_ = object.__setattr__
+        set_(self, "level_by_kind", _frozen_levels(self.level_by_kind))
+        if self.specs is not None:
+            specs = (self.specs,) if isinstance(self.specs, str) else self.specs
+            set_(self, "specs", tuple(sorted({str(s) for s in specs})))
+        set_(self, "pinned_sites", frozenset(str(s) for s in self.pinned_sites))
+        set_(self, "forbidden_sites", frozenset(str(s) for s in self.forbidden_sites))
+        if self.budget_vnd is not None and not isinstance(self.budget_vnd, bool):
+            b = float(self.budget_vnd)
+            if math.isfinite(b) and b == int(b):
+                set_(self, "budget_vnd", int(b))
+        self.validate()
+
+    # ------------------------------------------------------------------ checks
+    def validate(self) -> None:
+        """Raise :class:`covplan.InputError` naming every knob with a bad value.
+
+        Raises
+        ------
+        covplan.InputError
+            One problem per bad knob, each saying what to write instead.
+        """
+        problems: list[str] = []
+
+        def positive(name: str, value: Any, *, integer: bool = False) -> None:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            ok = ok and math.isfinite(float(value)) and value > 0
+            if ok and integer:
+                ok = float(value) == int(value)
+            if not ok:
+                what = "a whole number ≥ 1" if integer else "a number of metres > 0"
+                if name == "time_limit_s":
+                    what = "a number of seconds > 0"
+                problems.append(f"{name} = {value!r}: write {what}")
+
+        positive("spacing_m", self.spacing_m)
+        positive("site_spacing_m", self.site_spacing_m)
+        positive("headings", self.headings, integer=True)
+        positive("k_at_ends", self.k_at_ends, integer=True)
+        positive("capacity", self.capacity, integer=True)
+        positive("time_limit_s", self.time_limit_s)
+        for kind, level in self.level_by_kind:
+            if kind not in ROUTE_KINDS:
+                problems.append(
+                    f"level for route kind {kind!r}: kinds are {', '.join(ROUTE_KINDS)}"
+                )
+            if level not in LEVELS:
+                problems.append(f"level {level!r} for {kind}: levels are {', '.join(LEVELS)}")
+        if self.end_level not in LEVELS:
+            problems.append(f"end_level {self.end_level!r}: levels are {', '.join(LEVELS)}")
+        if self.hfov_deg is not None and not (0 < float(self.hfov_deg) <= 360):
+            problems.append(f"hfov_deg = {self.hfov_deg!r}: write degrees in (0, 360]")
+        if self.budget_vnd is not None and not (
+            isinstance(self.budget_vnd, int) and self.budget_vnd > 0
+        ):
+            problems.append(f"budget_vnd = {self.budget_vnd!r}: write a whole number of VND > 0")
+        if self.solver not in SOLVERS:
+            problems.append(f"solver {self.solver!r}: use one of {', '.join(SOLVERS)}")
+        both = sorted(self.pinned_sites & self.forbidden_sites)
+        if both:
+            problems.append(f"sites both pinned and forbidden: {', '.join(both)}; choose one")
+        if problems:
+            msg = "bad planning options:\n  - " + "\n  - ".join(problems)
+            if len(problems) == 1:
+                msg = f"bad planning option: {problems[0]}"
+            raise InputError(msg)
+
+    def check_specs(self, catalogue: Mapping[str, Any]) -> None:
+        """Raise :class:`covplan.InputError` for spec ids the catalogue does not have.
+
+        Parameters
+        ----------
+        catalogue
+            Camera specs by spec_id.
+
+        Raises
+        ------
+        covplan.InputError
+            Naming each unknown spec and the known ones.
+        """
+        unknown = sorted(set(self.specs or ()) - set(catalogue))
+        if unknown:
+            msg = (
+                f"unknown camera spec {', '.join(map(repr, unknown))}: the catalogue has "
+                f"{', '.join(sorted(catalogue))}"
+            )
+            raise InputError(msg)
+
+    def check_sites(self, site_ids: Iterable[str]) -> None:
+        """Raise :class:`covplan.InputError` for pinned or forbidden sites that do not exist.
+
+        Parameters
+        ----------
+        site_ids
+            The candidate sites of the area at these options.
+
+        Raises
+        ------
+        covplan.InputError
+            Naming each unknown site and what site ids look like.
+        """
+        known = set(site_ids)
+        unknown = sorted((self.pinned_sites | self.forbidden_sites) - known)
+        if unknown:
+            sample = ", ".join(sorted(known)[:3])
+            msg = (
+                f"unknown site {', '.join(map(repr, unknown))}: not a candidate site at "
+                f"{self.site_spacing_m:g} m site spacing; use an id from the sites of the plan "
+                f"(e.g. {sample})"
+            )
+            raise InputError(msg)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def level(self) -> str:
+        """The level asked along most route kinds (the explorer's single DORI knob)."""
+        levels = [lvl for _, lvl in self.level_by_kind]
+        return max(set(levels), key=levels.count)
+
+    def with_level(self, level: str) -> PlanOptions:
+        """Return these options asking ``level`` along every route kind."""
+        return replace(self, level_by_kind=tuple((k, level) for k in ROUTE_KINDS))
+
+    def replace(self, **changes: Any) -> PlanOptions:
+        """Return a copy with ``changes`` (field names as keywords), validated.
+
+        Raises
+        ------
+        covplan.InputError
+            For a keyword that is no planning option, or a bad value.
+        """
+        names = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            msg = (
+                f"unknown planning option {', '.join(unknown)}; "
+                f"options are {', '.join(sorted(names))}"
+            )
+            raise InputError(msg)
+        return replace(self, **changes)
+
+    def stage_key(self, stage: str) -> tuple[Any, ...]:
+        """Return the knobs ``stage`` (one of :data:`STAGES`) and the stages before it read.
+
+        Parameters
+        ----------
+        stage
+            ``targets``, ``sites``, ``poses``, ``coverage`` or ``solve``.
+
+        Returns
+        -------
+        tuple
+            Hashable; equal keys mean the stage's result can be reused.
+        """
+        return tuple(
+            (name, getattr(self, name)) for dep in _STAGE_DEPS[stage] for name in _STAGE_FIELDS[dep]
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the options as plain JSON-ready values (for ``summary.json``)."""
+        out = asdict(self)
+        out["level_by_kind"] = dict(self.level_by_kind)
+        out["specs"] = None if self.specs is None else list(self.specs)
+        out["pinned_sites"] = sorted(self.pinned_sites)
+        out["forbidden_sites"] = sorted(self.forbidden_sites)
+        return out

@@ -1,0 +1,394 @@
+"""The one planning pipeline: area, survey and options in, a :class:`Plan` out.
+
+Stages, each a function of the stage before it and of the :class:`PlanOptions` fields
+it reads (:meth:`PlanOptions.stage_key`)::
+
+    area ─► build_targets ─┐
+    area ─► build_sites ─► build_poses (survey cameras, catalogue) ─► build_coverage
+                                                   ─► solve_layers ─► assemble_plan
+
+:func:`plan_ward` runs them all; ``covplan plan``, the notebooks and the explorer
+(:class:`covplan.widgets.PlanExplorer`) are thin callers of it. A :class:`PlanCache`
+passed from one call to the next keeps every stage whose knobs did not change, so
+the explorer re-solves in about a second when only a solve knob moved.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from covplan._errors import InputError
+from covplan._frames import empty_gdf
+from covplan.area import Area
+from covplan.camera.spec import CameraSpec, load_catalogue
+from covplan.export import install_list, reaim_list
+from covplan.geometry import Coverage
+from covplan.optimise import CameraCover, greedy_cover
+from covplan.optimise.phases import solve_in_phases
+from covplan.plan._ids import with_id
+from covplan.plan.options import STAGES, PlanOptions
+from covplan.plan.result import Plan
+from covplan.plan.stages import Clock, Layers, PlanCache, build_layers
+from covplan.plan.summary import plan_summary
+from covplan.plan.write import Progress, no_progress
+from covplan.survey import Survey, read_survey
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "PIPELINE_STAGES",
+    "assemble_plan",
+    "greedy_baseline",
+    "plan_ward",
+    "solve_layers",
+]
+
+#: The stages :func:`plan_ward` reports to its progress callback, in order.
+PIPELINE_STAGES: tuple[str, ...] = (*STAGES, "greedy", "lists")
+
+
+def solve_layers(layers: Layers, options: PlanOptions) -> tuple[CameraCover, list[Any] | None]:
+    """Solve the plan on ``layers``: one model, or the pilot and phases in turn.
+
+    Parameters
+    ----------
+    layers
+        Targets, sites, poses, coverage.
+    options
+        Reads the solve knobs (budget, phases, pins, forbids, solver, time limit…).
+
+    Returns
+    -------
+    model, phase
+        The solved :class:`covplan.CameraCover` (the whole plan) and, with
+        ``options.phases``, the phase (0 pilot, 1, 2) that first chose each pose.
+    """
+    common: dict[str, Any] = {
+        "sites": layers.sites,
+        "forced_sites": sorted(options.pinned_sites),
+        "forbidden_sites": sorted(options.forbidden_sites),
+        "budget_vnd": options.budget_vnd,
+        "allow_uncovered": options.allow_uncovered,
+        "second_views": options.second_views,
+    }
+    if options.phases:
+        return solve_in_phases(
+            layers.targets,
+            layers.poses,
+            layers.coverage,
+            solver=options.solver,
+            time_limit_s=options.time_limit_s,
+            **common,
+        )
+    model = CameraCover.from_geodataframes(
+        layers.targets, layers.poses, layers.coverage, **common
+    ).solve(options.solver, time_limit_s=options.time_limit_s)
+    return model, None
+
+
+def greedy_baseline(layers: Layers, options: PlanOptions) -> int | None:
+    """Return the new cameras of the greedy plan on the same instance, pins and forbids included.
+
+    The baseline the ILP is measured against: same targets, poses, capacities, pinned
+    and forbidden sites. None for a budget plan (the greedy covers everything).
+
+    Parameters
+    ----------
+    layers
+        Targets, sites, poses, coverage.
+    options
+        The planning options.
+
+    Returns
+    -------
+    int or None
+        New cameras of the greedy plan.
+    """
+    if options.budget_vnd is not None:
+        return None
+    poses, sites = layers.poses, layers.sites
+    site = poses["site_id"].astype(object).where(poses["site_id"].notna(), None)
+    is_new = poses["source"].to_numpy() == "new"
+    allowed = ~(is_new & site.isin(sorted(options.forbidden_sites)).to_numpy())
+    cols = np.flatnonzero(allowed)
+    chosen = greedy_cover(
+        layers.coverage.seen.tocsc()[:, cols],
+        cost=poses["cost"].to_numpy(dtype=float)[cols],
+        k=layers.targets["k_required"].to_numpy(),
+        source=poses["source"].to_numpy()[cols],
+        camera=list(poses["camera_id"].iloc[cols]),
+        site=list(site.iloc[cols]),
+        capacity=dict(zip(sites["site_id"], sites["capacity"], strict=True)),
+        forced_sites=sorted(options.pinned_sites),
+    )
+    return int((chosen & is_new[cols]).sum())
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+def _routes_of_poses(coverage: Coverage, targets: gpd.GeoDataFrame, idx: np.ndarray) -> list[Any]:
+    """Return the route each chosen pose sees most of (None when it sees nothing)."""
+    seen = coverage.seen.tocsc()
+    routes = targets["route_id"].to_numpy()
+    out: list[Any] = []
+    for j in idx:
+        rows = seen.indices[seen.indptr[j] : seen.indptr[j + 1]]
+        if len(rows) == 0:
+            out.append(None)
+            continue
+        vals, counts = np.unique(routes[rows].astype(str), return_counts=True)
+        out.append(vals[np.argmax(counts)])
+    return out
+
+
+def _number_cameras(
+    cameras: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame, reaim: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Add ``role`` (keep, reaim, unused) and ``number`` (K01…, R01… as on the maps)."""
+    cameras = cameras.copy()
+    ids = (
+        cameras["camera_id"] if "camera_id" in cameras else pd.Series(cameras.index, cameras.index)
+    )
+    by_id = dict(zip(ids.astype(str), cameras.index, strict=True))
+    role = pd.Series("unused", index=cameras.index, dtype=object)
+    number = pd.Series("", index=cameras.index, dtype=object)
+    kept = chosen[chosen["source"] == "keep"].sort_values("camera_id")
+    for n, cid in enumerate(kept["camera_id"].astype(str), start=1):
+        role.loc[by_id[cid]] = "keep"
+        number.loc[by_id[cid]] = f"K{n:02d}"
+    for cid, code in zip(reaim["camera_id"].astype(str), reaim["code"], strict=True):
+        role.loc[by_id[cid]] = "reaim"
+        number.loc[by_id[cid]] = code
+    cameras["role"] = role
+    cameras["number"] = number
+    return cameras
+
+
+def _annotate(
+    area: Area, layers: Layers, model: CameraCover, pose_phase: list[Any] | None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, np.ndarray]:
+    selected = np.asarray(model.selected, dtype=bool)
+    targets = layers.targets.copy()
+    targets["cover_count"] = np.asarray(model.cover_count, dtype=int)
+    targets["seen"] = targets["cover_count"] >= targets["k_required"]
+    poses = layers.poses.copy()
+    idx = np.flatnonzero(selected)
+    poses["route_id"] = None
+    poses.loc[poses.index[idx], "route_id"] = _routes_of_poses(layers.coverage, targets, idx)
+    kind = dict(zip(layers.sites["site_id"], layers.sites["kind"], strict=True))
+    poses["site_kind"] = [kind.get(s) if isinstance(s, str) else None for s in poses["site_id"]]
+    poses["phase"] = pd.Series(pose_phase or [None] * len(poses), index=poses.index, dtype=object)
+    poses["selected"] = selected
+    return targets, poses, selected
+
+
+def assemble_plan(
+    area: Area,
+    layers: Layers,
+    model: CameraCover,
+    *,
+    survey: Survey | None,
+    catalogue: Mapping[str, CameraSpec],
+    options: PlanOptions,
+    pose_phase: list[Any] | None = None,
+    greedy_new: int | None = None,
+    seconds: Mapping[str, float] | None = None,
+    name: str | None = None,
+) -> Plan:
+    """Turn a solved model into a :class:`Plan`: lists, camera roles, summary.
+
+    Parameters
+    ----------
+    area
+        The ward.
+    layers
+        What the model was solved on.
+    model
+        The solved model.
+    survey
+        The camera register, or None.
+    catalogue
+        Camera specs by spec_id.
+    options
+        The options of the plan.
+    pose_phase
+        Each pose's phase (phased plans), or None.
+    greedy_new
+        New cameras of the greedy baseline.
+    seconds
+        Seconds per pipeline stage.
+    name
+        The ward's name for titles.
+
+    Returns
+    -------
+    Plan
+        The plan.
+    """
+    targets, poses, selected = _annotate(area, layers, model, pose_phase)
+    routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
+    groups = with_id(area.groups, "group_id")
+    chosen = poses[selected]
+    cameras = survey.cameras if survey is not None else None
+    install = install_list(
+        chosen[chosen["source"] == "new"],
+        sites=layers.sites,
+        routes=routes,
+        groups=groups,
+        catalogue=catalogue,
+        crs=area.crs,
+    )
+    if cameras is not None:
+        reaim = reaim_list(
+            chosen[chosen["source"] == "reaim"], cameras, routes=routes, groups=groups, crs=area.crs
+        )
+        cameras = _number_cameras(cameras, chosen, reaim)
+    else:
+        reaim = reaim_list(chosen.iloc[0:0], empty_gdf(["camera_id", "geometry"]))
+    summary = plan_summary(
+        area,
+        targets,
+        layers.sites,
+        poses,
+        selected,
+        model,
+        options=options,
+        greedy_new=greedy_new,
+        seconds=seconds or {},
+        name=name,
+    )
+    return Plan(
+        area=area,
+        targets=targets,
+        sites=layers.sites,
+        poses=poses,
+        coverage=layers.coverage,
+        selected=selected,
+        cameras=cameras,
+        contacts=survey.contacts if survey is not None else None,
+        catalogue=dict(catalogue),
+        install=install,
+        reaim=reaim,
+        summary=summary,
+        model=model,
+        options=options,
+        greedy_new=greedy_new,
+        name=summary["ward"],
+        synthetic=bool(summary["synthetic"]),
+    )
+
+
+def _options_from(options: PlanOptions | None, knobs: Mapping[str, Any]) -> PlanOptions:
+    base = options or PlanOptions()
+    return base.replace(**{k: v for k, v in knobs.items() if v is not None}) if knobs else base
+
+
+def plan_ward(
+    area: Area,
+    *,
+    survey: Survey | str | os.PathLike[str] | None = None,
+    catalogue: Mapping[str, CameraSpec] | None = None,
+    options: PlanOptions | None = None,
+    cache: PlanCache | None = None,
+    name: str | None = None,
+    progress: Progress | None = None,
+    **knobs: Any,
+) -> Plan:
+    """Plan a ward: which cameras to keep, which to re-aim, where to put new ones.
+
+    Parameters
+    ----------
+    area
+        The ward (:class:`covplan.area.Area`).
+    survey
+        The camera register (:class:`covplan.survey.Survey`, or a path to read);
+        None plans new cameras only.
+    catalogue
+        Camera specs (default :func:`covplan.camera.spec.load_catalogue`).
+    options
+        Every planning knob (default :class:`PlanOptions`).
+    cache
+        Stage results to reuse from an earlier call on the same area, survey and
+        catalogue (the explorer keeps one).
+    name
+        The ward's name for titles (default: the area's source file name).
+    progress
+        Progress callback (see :data:`covplan.plan.Progress`); stages are
+        :data:`PIPELINE_STAGES`.
+    **knobs
+        Fields of :class:`PlanOptions` that override ``options`` (``headings=4``,
+        ``pinned_sites={"node/12"}``…); None leaves a field as it is.
+
+    Returns
+    -------
+    Plan
+        The plan, its lists and its summary.
+
+    Raises
+    ------
+    covplan.InputError
+        For a bad or unknown knob, an unknown spec or site, or an unreadable survey.
+    covplan.InfeasibleCoverError
+        With ``allow_uncovered=False``, when some target no pose can see.
+    """
+    opts = _options_from(options, knobs)
+    catalogue = dict(catalogue or load_catalogue())
+    opts.check_specs(catalogue)
+    if isinstance(survey, str | os.PathLike):
+        survey = read_survey(survey, area=area)
+    if survey is not None and not isinstance(survey, Survey):
+        msg = f"survey: expected a Survey or a path, got {type(survey).__name__}"
+        raise InputError(msg)
+    progress = progress or no_progress
+    seconds: dict[str, float] = {}
+    cache = cache if cache is not None else PlanCache()
+    cameras = survey.cameras if survey is not None else None
+    layers = build_layers(
+        area,
+        cameras=cameras,
+        catalogue=catalogue,
+        options=opts,
+        cache=cache,
+        progress=progress,
+        seconds=seconds,
+    )
+    clock = Clock(progress, seconds)
+    with clock.stage("solve"):
+        model, pose_phase = solve_layers(layers, opts)
+    with clock.stage("greedy"):
+        greedy_key = (*opts.stage_key("coverage"), opts.pinned_sites, opts.forbidden_sites)
+        greedy_new = (
+            None
+            if opts.budget_vnd is not None
+            else cache.get("greedy", greedy_key, lambda: greedy_baseline(layers, opts))
+        )
+    with clock.stage("lists"):
+        plan = assemble_plan(
+            area,
+            layers,
+            model,
+            survey=survey,
+            catalogue=catalogue,
+            options=opts,
+            pose_phase=pose_phase,
+            greedy_new=greedy_new,
+            seconds=seconds,
+            name=name,
+        )
+    plan.summary["seconds"] = {**seconds, **plan.summary["seconds"]}
+    logger.info(
+        "plan_ward: %d new, %d re-aimed, %d VND, coverage %.1f%%",
+        plan.summary["new_cameras"],
+        plan.summary["reaimed_cameras"],
+        plan.summary["cost_vnd"],
+        100 * (plan.summary["coverage"]["overall"] or 0.0),
+    )
+    return plan
