@@ -17,10 +17,9 @@ from covplan._errors import InputError
 from covplan.area import area_from_file, area_from_place, area_from_xml
 from covplan.export import route_atlas, write_csv
 from covplan.plan import PIPELINE_STAGES, PlanOptions, plan_ward, summary_text
+from covplan.vocab import label
 
 logger = logging.getLogger(__name__)
-
-DEMO_NAME = {"vi": "Phường mẫu (dữ liệu giả lập)", "en": "Demo ward (synthetic data)"}
 
 
 def _level(text: str) -> tuple[str, str]:
@@ -422,11 +421,16 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.survey is None:
         args.survey = str(datasets.get_path("demo-survey.csv"))
     status = _plan_and_write(
-        args, area, args.name or DEMO_NAME[args.lang], time.perf_counter() - t0
+        args, area, args.name or label("demo_ward_name", args.lang), time.perf_counter() - t0
     )
     if not args.no_atlas:
         _write_atlas(
-            area, Path(args.out) / "atlas", args.lang, args.quiet, DEMO_NAME[args.lang], True
+            area,
+            Path(args.out) / "atlas",
+            args.lang,
+            args.quiet,
+            label("demo_ward_name", args.lang),
+            True,
         )
     return status
 

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from covplan.export.labels import HEADERS, LABELS, VALUES, compass_word, header, label
+from covplan.vocab import HEADERS, LABELS, VALUES, compass_word, header, label
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ headers and labels in Vietnamese or English. Every file is written atomically.
 
 from __future__ import annotations
 
-from covplan.export._layers import segment_coverage, view_cones
+from covplan.export._layers import route_coverage, segment_coverage, view_cones
 from covplan.export.gpkg import qgis_style, write_geopackage
 from covplan.export.kml import kml_document, write_kml, write_kmz
-from covplan.export.labels import compass_word, header, label
+from covplan.vocab import compass_word, header, label
 from covplan.export.maps import MapData, plan_maps, route_atlas
 from covplan.export.tables import (
     add_contacts,
@@ -39,6 +39,7 @@ __all__ = [
     "qgis_style",
     "reaim_list",
     "route_atlas",
+    "route_coverage",
     "segment_coverage",
     "view_cones",
     "write_csv",

@@ -27,7 +27,7 @@ from pyproj import CRS
 
 from covplan._io import atomic_path
 from covplan.export._layers import to_4326
-from covplan.export.labels import LABELS
+from covplan.vocab import LABELS
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import shapely
 
 from covplan._io import atomic_write_bytes, atomic_write_text
 from covplan.export._layers import to_4326
-from covplan.export.labels import compass_word, header, label, translate_value
+from covplan.vocab import compass_word, header, label, translate_value
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from pyproj import CRS
 
 from covplan._io import atomic_path
 from covplan.export._layers import metric_crs
-from covplan.export.labels import compass_word, label, translate_value
+from covplan.vocab import compass_word, label, translate_value
 
 logger = logging.getLogger(__name__)
 

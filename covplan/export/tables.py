@@ -21,7 +21,7 @@ import pandas as pd
 
 from covplan._io import atomic_path, atomic_write_text
 from covplan.export._layers import empty_gdf, place_on_routes, range_for_level, to_4326
-from covplan.export.labels import compass_word, header, label, translate_value
+from covplan.vocab import compass_word, header, label, translate_value
 
 logger = logging.getLogger(__name__)
 
@@ -436,7 +436,7 @@ def localise(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Same rows; headers from :mod:`covplan.export.labels`.
+        Same rows; headers from :mod:`covplan.vocab`.
     """
     df = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).copy()
     for col in _CATEGORY_COLUMNS:

@@ -1,4 +1,8 @@
-"""Words a planner reads: column headers, map labels and summary text in Vietnamese or English.
+"""The one vi/en vocabulary: column headers, map labels, values and summary text.
+
+Shared floor: every room that shows words to a planner (export, plan, the notebook explorer,
+survey) takes them from here, so one concept has one word in each language: re-aim is
+"xoay hướng", adjusted is "đã điều chỉnh", coverage is "tỉ lệ quan sát", money is "VNĐ".
 
 Every string is NFC-normalised Vietnamese with its diacritics (text typed on different
 keyboards compares unequal otherwise). Compass words name a heading the way an
@@ -129,8 +133,8 @@ LABELS: dict[str, dict[str, str]] = _nfc(
         "cost_vnd": ("Chi phí (VNĐ)", "Cost (VND)"),
         "coverage_overall": ("Tỉ lệ quan sát chung", "Overall coverage"),
         "coverage_by_group": ("Tỉ lệ quan sát theo tổ", "Coverage by group"),
-        "bound": ("Cận dưới của bộ giải", "Solver bound"),
-        "gap": ("Khoảng cách tối ưu (gap)", "Optimality gap"),
+        "bound": ("Số camera mới ít nhất có thể", "Fewest new cameras possible"),
+        "gap": ("Mức chênh so với tối ưu", "Distance from the optimum"),
         "greedy_cameras": ("Số camera theo thuật toán tham lam", "Cameras in the greedy plan"),
         "seconds": ("Thời gian từng bước (giây)", "Seconds per stage"),
         "outputs": ("Các tệp kết quả", "Output files"),
@@ -157,6 +161,39 @@ LABELS: dict[str, dict[str, str]] = _nfc(
         "tiles_offline": (
             "Không tải được thư viện bản đồ (máy không có mạng): đây là ảnh bản đồ tĩnh.",
             "The web-map library could not load (offline): this is the static map.",
+        ),
+        # ---- the planning pipeline and the notebook explorer
+        "demo_ward_name": ("Phường mẫu (dữ liệu giả lập)", "Demo ward (synthetic data)"),
+        "proven_optimal": ("đã chứng minh là ít nhất", "proven the fewest"),
+        "pinned_site": ("Vị trí ghim", "Pinned sites"),
+        "forbidden_site": ("Vị trí cấm", "Forbidden sites"),
+        "stage_targets": ("điểm cần quan sát", "route points"),
+        "stage_sites": ("vị trí lắp", "candidate sites"),
+        "stage_poses": ("hướng đặt camera", "camera poses"),
+        "stage_coverage": ("tầm nhìn", "what each pose sees"),
+        "stage_solve": ("tối ưu", "optimising"),
+        "stage_greedy": ("so sánh tham lam", "greedy comparison"),
+        "stage_lists": ("danh sách", "lists"),
+        "explorer_any_spec": ("mọi loại", "any spec"),
+        "explorer_fov": ("Góc nhìn° (0 = theo loại)", "FOV° (0 = the spec's)"),
+        "explorer_spacing": ("Khoảng cách điểm (m)", "Target spacing (m)"),
+        "explorer_site_spacing": ("Khoảng cách vị trí (m)", "Site spacing (m)"),
+        "explorer_headings": ("Số hướng thử", "Headings tried"),
+        "explorer_k_at_ends": ("Số camera ở đầu kiệt", "Views at alley ends"),
+        "explorer_budget": ("Ngân sách, triệu VNĐ (0 = không)", "Budget, M VND (0 = none)"),
+        "explorer_solver": ("Bộ giải", "Solver"),
+        "explorer_time_limit": ("Giới hạn thời gian (giây)", "Time limit (s)"),
+        "explorer_site": ("Vị trí", "Site"),
+        "explorer_pin": ("Ghim", "Pin"),
+        "explorer_forbid": ("Cấm", "Forbid"),
+        "explorer_release": ("Bỏ ghim/cấm", "Release"),
+        "explorer_solve": ("Giải lại", "Solve"),
+        "explorer_stop": ("Dừng", "Stop"),
+        "explorer_write": ("Ghi kế hoạch này", "Write this plan"),
+        "explorer_done": ("Xong", "Done"),
+        "explorer_stopped": (
+            "Đã dừng — vẫn hiện phương án trước, các nút chỉnh trở về phương án đó",
+            "Stopped — showing the previous plan, knobs back to its settings",
         ),
     }
 )
@@ -210,6 +247,97 @@ VALUES: dict[str, dict[str, str]] = _nfc(
         "end": ("đầu/cuối kiệt", "alley end"),
     }
 )
+
+# ---- survey register
+# The words covplan *writes* in the camera register (covplan.survey): the sheet's column
+# headers and the values of its fixed answers. Statuses and owner kinds are the VALUES
+# above (one wording everywhere). What people *type* is parsed by the survey's own
+# synonyms (covplan.survey.parse). In English the headers are the register's field names.
+
+#: Column headers of the survey register sheet and its blank form, keyed by field name.
+SURVEY_HEADERS: dict[str, dict[str, str]] = _nfc(
+    {
+        "camera_id": ("Mã camera", "camera_id"),
+        "owner_id": ("Mã chủ (ẩn danh)", "owner_id"),
+        "owner_name": ("Chủ hộ", "owner_name"),
+        "role": ("Vai trò", "role"),
+        "owner_kind": ("Loại chủ", "owner_kind"),
+        "phone": ("Điện thoại", "phone"),
+        "address": ("Địa chỉ", "address"),
+        "contact_address": ("Địa chỉ liên hệ", "contact_address"),
+        "lat": ("Vĩ độ", "lat"),
+        "lon": ("Kinh độ", "lon"),
+        "heading_deg": ("Hướng", "heading_deg"),
+        "heading_min_deg": ("Hướng từ", "heading_min_deg"),
+        "heading_max_deg": ("Hướng đến", "heading_max_deg"),
+        "hfov_deg": ("Góc nhìn", "hfov_deg"),
+        "resolution_px": ("Độ phân giải", "resolution_px"),
+        "mount_height_m": ("Độ cao lắp", "mount_height_m"),
+        "tilt_deg": ("Góc nghiêng", "tilt_deg"),
+        "retention_days": ("Số ngày lưu", "retention_days"),
+        "is_ip": ("Camera IP", "is_ip"),
+        "participates": ("Tham gia", "participates"),
+        "adjustable": ("Cho phép chỉnh hướng", "adjustable"),
+        "status": ("Trạng thái", "status"),
+        "stream_url": ("Đường dẫn luồng", "stream_url"),
+    }
+)
+
+_YES_NO = _nfc({"yes": ("có", "yes"), "no": ("không", "no")})
+_SURVEY_STATUSES = ("surveyed", "contacted", "agreed", "adjusted", "verified", "declined")
+_SURVEY_OWNER_KINDS = ("household", "business", "agency", "school", "public")
+
+#: Values of the register's fixed answers, keyed by field name, then by the stored value.
+SURVEY_VALUES: dict[str, dict[str, dict[str, str]]] = {
+    "owner_kind": {k: VALUES[k] for k in _SURVEY_OWNER_KINDS},
+    "status": {k: VALUES[k] for k in _SURVEY_STATUSES},
+    "adjustable": {**_YES_NO, **_nfc({"unknown": ("chưa rõ", "unknown")})},
+    "is_ip": _YES_NO,
+    "participates": _YES_NO,
+}
+
+
+def survey_header(field: str, lang: str = "vi") -> str:
+    """Return the survey register's column header for a field (the field itself when unknown).
+
+    Parameters
+    ----------
+    field
+        A register field, e.g. ``"heading_deg"``.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The header covplan writes.
+    """
+    _check_lang(lang)
+    entry = SURVEY_HEADERS.get(field)
+    return entry[lang] if entry else field
+
+
+def survey_value(field: str, value: str, lang: str = "vi") -> str:
+    """Return a register value as covplan writes it (the value itself when not a fixed answer).
+
+    Parameters
+    ----------
+    field
+        The register field: owner_kind, status, adjustable, is_ip or participates.
+    value
+        The stored value, e.g. ``"adjusted"``.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The word, e.g. ``"đã điều chỉnh"``.
+    """
+    _check_lang(lang)
+    entry = SURVEY_VALUES.get(field, {}).get(value)
+    return entry[lang] if entry else value
+
 
 _COMPASS_16 = {
     "en": [
