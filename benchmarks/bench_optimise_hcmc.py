@@ -205,7 +205,8 @@ def issue_rows(
 def default_rows(time_limit_s: float = 60.0) -> list[dict[str, Any]]:
     """Measure the default planning instance (``covplan plan``) on the same extract.
 
-    Built as :func:`covplan.plan.plan_ward` builds it: default targets (observe along
+    Built by the plan's own stages (:func:`covplan.plan.build_layers`, default
+    :class:`covplan.plan.PlanOptions`): default targets (observe along
     routes, recognise at alley ends), default sites, the whole camera catalogue at the
     default headings, building occlusion. Rows: covplan's solve (all stages, 60 s in
     all) and the flat model (``reduce_model=False``), one after the other in this run.
@@ -217,18 +218,17 @@ def default_rows(time_limit_s: float = 60.0) -> list[dict[str, Any]]:
     """
     import covplan
     from covplan import CameraCover
-    from covplan.geometry import candidate_sites, coverage_matrix, sample_targets
-    from covplan.optimise.options import poses_from
+    from covplan.plan import PlanOptions, build_layers
 
     name = "hcmc-dakao-default"
     if not EXTRACT.exists():
         return [{"instance": name, "note": f"skipped: {EXTRACT} absent"}]
     t0 = time.perf_counter()
     area = covplan.area_from_xml(EXTRACT)
-    targets = sample_targets(area)
-    sites = candidate_sites(area)
-    poses = poses_from(None, sites)
-    cov = coverage_matrix(targets, poses, area.buildings, crs=area.crs)
+    layers = build_layers(
+        area, cameras=None, catalogue=covplan.load_catalogue(), options=PlanOptions()
+    )
+    targets, sites, poses, cov = layers.targets, layers.sites, layers.poses, layers.coverage
     deg = np.diff(cov.seen.tocsr().indptr)
     stats = {
         "targets": len(targets), "sites": len(sites), "poses": len(poses),

@@ -1,32 +1,63 @@
 """The one palette and cartographic style: printed maps, web map, KML, QGIS and the explorer.
 
 New cameras are blue everywhere, re-aimed orange, kept green, unused grey; routes are
-green (fully seen), orange (partly), red (not seen). The colours differ in lightness as
-well as hue, so they still read when printed in grey, and avoid the red/green pair
-without a lightness difference that colour-blind readers confuse.
+green (fully seen), light orange (partly), red (not seen). The colours differ in lightness
+as well as hue, so they still read when printed in grey.
 """
 
 from __future__ import annotations
 
-__all__ = ["COVERAGE", "PALETTE"]
+__all__ = ["BUILDING", "CAMERA", "COVERAGE", "KIND", "PALETTE", "kml_colour"]
 
-#: Colours by role (cameras) and by layer.
-PALETTE: dict[str, str] = {
+#: Cameras by role in the plan.
+CAMERA: dict[str, str] = {
     "new": "#2166ac",
     "reaim": "#e67814",
     "keep": "#1a9641",
-    "unused": "#8c8c8c",
-    "seen": "#1a9641",
-    "unseen": "#d7191c",
-    "building": "#d9d4cc",
-    "building_edge": "#b3ab9f",
-    "route": "#9a9a9a",
+    "unused": "#aaaaaa",
 }
-
-#: Route colours by how well they are seen.
+#: Routes by how well they are seen.
 COVERAGE: dict[str, str] = {
     "covered": "#1a9641",
-    "partial": "#f28e2b",
+    "partial": "#fdae61",
     "uncovered": "#d7191c",
-    "not_planned": "#9a9a9a",
+    "not_planned": "#969696",
 }
+#: Routes by kind (the route atlas, before a plan).
+KIND: dict[str, str] = {
+    "street": "#4d4d4d",
+    "alley": "#d95f02",
+    "lane": "#7570b3",
+    "path": "#1b9e77",
+}
+#: Building footprints: face and edge.
+BUILDING: dict[str, str] = {"face": "#d9d4cc", "edge": "#b3ab9f"}
+
+#: Everything by one name (the explorer's map): camera roles, seen / unseen points, layers.
+PALETTE: dict[str, str] = {
+    **CAMERA,
+    "seen": COVERAGE["covered"],
+    "unseen": COVERAGE["uncovered"],
+    "building": BUILDING["face"],
+    "building_edge": BUILDING["edge"],
+    "route": COVERAGE["not_planned"],
+}
+
+
+def kml_colour(hex_rgb: str, alpha: int = 255) -> str:
+    """Return ``#rrggbb`` as KML's ``aabbggrr``.
+
+    Parameters
+    ----------
+    hex_rgb
+        A colour of this palette, ``#rrggbb``.
+    alpha
+        Opacity 0–255.
+
+    Returns
+    -------
+    str
+        The KML colour, e.g. ``ffac6621`` for ``#2166ac``.
+    """
+    r, g, b = hex_rgb[1:3], hex_rgb[3:5], hex_rgb[5:7]
+    return f"{alpha:02x}{b}{g}{r}".lower()

@@ -7,11 +7,18 @@ import pyogrio
 import pytest
 from toy_plan import toy_plan
 
-from covplan.export import segment_coverage, view_cones, write_geopackage, write_kml, write_kmz
+from covplan.export import segment_coverage, write_geopackage, write_kml, write_kmz
 from covplan.export.gpkg import qgis_style, style_names
 from covplan.export.tables import install_list
+from covplan.geometry import view_polygons
 
 KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def _cones(t, a):
+    """The plan's cones: each view cut by buildings, empty ones (fully blocked) dropped."""
+    cones = view_polygons(t.chosen.assign(number="x"), a.buildings, crs=a.crs)
+    return cones[~cones.geometry.is_empty]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +34,7 @@ def layers():
     )
     return {
         "routes": segment_coverage(a.segments, t.targets),
-        "view_cones": view_cones(t.chosen.assign(number="x")),
+        "view_cones": _cones(t, a),
         "unseen_targets": t.targets[t.targets.cover_count < t.targets.k_required],
         "existing_cameras": ex,
         "new_cameras": il.assign(source="new"),
@@ -99,7 +106,13 @@ def test_kml_and_kmz_read_back(layers, tmp_path):
         marks = root.iter(f"{KML}Placemark")
         points = [m for m in marks if m.find(f"{KML}Point") is not None]
         assert len(points) == n_cameras
-        polys = [m for m in root.iter(f"{KML}Placemark") if m.find(f"{KML}Polygon") is not None]
+        # one placemark per view cone; a cone that a building splits is a MultiGeometry
+        polys = [
+            m
+            for m in root.iter(f"{KML}Placemark")
+            if m.find(f"{KML}Polygon") is not None
+            or m.find(f"{KML}MultiGeometry/{KML}Polygon") is not None
+        ]
         assert len(polys) == len(layers["view_cones"])
     text = kml.read_text(encoding="utf-8")
     assert "Kiệt 12 Lê Lợi" in text and "Đông" in text

@@ -4,14 +4,21 @@ import pytest
 from PIL import Image
 from toy_plan import toy_plan
 
-from covplan.export import MapData, plan_maps, route_atlas, segment_coverage, view_cones
+from covplan.export import MapData, plan_maps, route_atlas, segment_coverage
 from covplan.export.maps import _nice_length
 from covplan.export.tables import install_list
 from covplan.export.web import write_html_map
+from covplan.geometry import view_polygons
 
 
 def _pdf_pages(path):
     return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+def _cones(t, a):
+    """The plan's cones: each view cut by buildings, empty ones (fully blocked) dropped."""
+    cones = view_polygons(t.chosen.assign(number="x"), a.buildings, crs=a.crs)
+    return cones[~cones.geometry.is_empty]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +33,7 @@ def data():
     )
     layers = {
         "routes": segment_coverage(a.segments, t.targets),
-        "view_cones": view_cones(t.chosen.assign(number="x")),
+        "view_cones": _cones(t, a),
         "unseen_targets": t.targets[t.targets.cover_count < t.targets.k_required],
         "existing_cameras": ex,
         "new_cameras": il,

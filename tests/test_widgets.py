@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from covplan.check.verify import CameraPose, verify_camera
 
 import covplan
 from covplan import datasets
+from covplan.check.verify import CameraPose, verify_camera
 from covplan.plan import PlanOptions
 from covplan.widgets import PlanExplorer, draw_plan, site_choices, synthetic_road_clip
 

@@ -8,10 +8,9 @@ headers and labels in Vietnamese or English. Every file is written atomically.
 
 from __future__ import annotations
 
-from covplan.export._layers import route_coverage, segment_coverage, view_cones
+from covplan.export._layers import route_coverage, segment_coverage
 from covplan.export.gpkg import qgis_style, write_geopackage
 from covplan.export.kml import kml_document, write_kml, write_kmz
-from covplan.vocab import compass_word, header, label
 from covplan.export.maps import MapData, plan_maps, route_atlas
 from covplan.export.tables import (
     add_contacts,
@@ -24,6 +23,7 @@ from covplan.export.tables import (
     write_xlsx,
 )
 from covplan.export.web import html_map, write_html_map
+from covplan.vocab import compass_word, header, label
 
 __all__ = [
     "MapData",
@@ -41,7 +41,6 @@ __all__ = [
     "route_atlas",
     "route_coverage",
     "segment_coverage",
-    "view_cones",
     "write_csv",
     "write_geojson",
     "write_geopackage",

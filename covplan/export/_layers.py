@@ -1,4 +1,8 @@
-"""Geometry shared by the exports: view cones, coverage per segment, places on routes."""
+"""Geometry shared by the exports: coverage per segment and route, places on routes.
+
+View cones are not drawn here: every output shows :func:`covplan.geometry.view_polygons`
+(the sector to the DORI range, cut by buildings), the one view-cone builder.
+"""
 
 from __future__ import annotations
 
@@ -48,15 +52,6 @@ def to_4326(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(4326)
 
 
-def empty_gdf(columns: list[str], crs: Any = 4326) -> gpd.GeoDataFrame:
-    """Return an empty GeoDataFrame with ``columns`` and a geometry column."""
-    return gpd.GeoDataFrame(
-        {c: pd.Series(dtype=object) for c in columns if c != "geometry"},
-        geometry=gpd.GeoSeries([], crs=crs),
-        crs=crs,
-    )
-
-
 def range_for_level(resolution_px: Any, hfov_deg: Any, level: str = "observe") -> np.ndarray:
     """Distance at which the pixel density falls to the DORI threshold of ``level``.
 
@@ -70,72 +65,6 @@ def range_for_level(resolution_px: Any, hfov_deg: Any, level: str = "observe") -
         d = res / (2.0 * np.tan(hfov / 2.0) * threshold)
     d = np.where(np.isfinite(d), d, 15.0)
     return np.clip(d, MIN_RANGE_M, MAX_RANGE_M)
-
-
-def cone_polygon(
-    x: float, y: float, heading_deg: float, hfov_deg: float, range_m: float, n_arc: int = 16
-) -> shapely.Polygon:
-    """A view sector in metric coordinates (heading clockwise from north)."""
-    hfov = min(max(float(hfov_deg), 1.0), 359.0)
-    angles = np.linspace(heading_deg - hfov / 2.0, heading_deg + hfov / 2.0, n_arc + 1)
-    rad = np.radians(angles)
-    xs = x + range_m * np.sin(rad)
-    ys = y + range_m * np.cos(rad)
-    ring = [(x, y), *zip(xs.tolist(), ys.tolist(), strict=True), (x, y)]
-    return shapely.Polygon(ring)
-
-
-def view_cones(
-    cameras: gpd.GeoDataFrame,
-    *,
-    crs: Any = None,
-    level: str = "observe",
-    keep: tuple[str, ...] = ("number", "source", "role", "heading_deg", "hfov_deg", "range_m"),
-) -> gpd.GeoDataFrame:
-    """View cones (sectors, without occlusion) of cameras with a known heading.
-
-    Parameters
-    ----------
-    cameras
-        Points with ``heading_deg``, ``hfov_deg`` and either ``range_m`` or ``resolution_px``.
-    crs
-        Metric CRS to draw in; the local UTM zone by default.
-    level
-        DORI level whose range the cone shows when ``range_m`` is not given.
-    keep
-        Columns copied onto the cones when present.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One polygon per camera with a finite heading, in EPSG:4326, index kept.
-    """
-    cols = [c for c in keep if c in cameras.columns]
-    if len(cameras) == 0:
-        return empty_gdf([*cols, "range_m"])
-    mcrs = metric_crs(cameras, crs)
-    m = cameras.to_crs(mcrs)
-    heading = pd.to_numeric(m.get("heading_deg"), errors="coerce").to_numpy(dtype=float)
-    hfov = pd.to_numeric(m.get("hfov_deg", pd.Series(90.0, index=m.index)), errors="coerce")
-    hfov_arr = hfov.fillna(90.0).to_numpy(dtype=float)
-    if "range_m" in m.columns:
-        rng = pd.to_numeric(m["range_m"], errors="coerce").to_numpy(dtype=float)
-    else:
-        rng = np.full(len(m), np.nan)
-    res = pd.to_numeric(m.get("resolution_px", pd.Series(np.nan, index=m.index)), errors="coerce")
-    fill = range_for_level(res.fillna(1920.0).to_numpy(dtype=float), hfov_arr, level)
-    rng = np.where(np.isfinite(rng), rng, fill)
-    ok = np.isfinite(heading) & ~m.geometry.is_empty.to_numpy() & m.geometry.notna().to_numpy()
-    geoms = []
-    for x, y, h, f, r in zip(
-        m.geometry.x[ok], m.geometry.y[ok], heading[ok], hfov_arr[ok], rng[ok], strict=True
-    ):
-        geoms.append(cone_polygon(x, y, h, f, r))
-    out = gpd.GeoDataFrame(
-        m.loc[ok, cols].copy(), geometry=gpd.GeoSeries(geoms, index=m.index[ok], crs=mcrs)
-    )
-    out["range_m"] = np.round(rng[ok], 1)
-    return out.to_crs(4326)
 
 
 def coverage_class(coverage: pd.Series) -> pd.Series:

@@ -20,6 +20,7 @@ import geopandas as gpd
 import shapely
 
 from covplan._io import atomic_write_bytes, atomic_write_text
+from covplan._style import CAMERA, COVERAGE, kml_colour
 from covplan.export._layers import to_4326
 from covplan.vocab import compass_word, header, label, translate_value
 
@@ -27,18 +28,12 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["kml_document", "write_kml", "write_kmz"]
 
-# KML colours are aabbggrr
+# KML colours (aabbggrr) from the one palette: (icon/line colour, polygon fill colour)
 _STYLES: dict[str, tuple[str, str]] = {
-    # id: (icon/line colour, polygon fill colour)
-    "new": ("ffac6621", "59ac6621"),
-    "reaim": ("ff1478e6", "591478e6"),
-    "keep": ("ff41961a", "5941961a"),
-    "unused": ("ffaaaaaa", "33aaaaaa"),
-    "covered": ("ff41961a", "00000000"),
-    "partial": ("ff61aefd", "00000000"),
-    "uncovered": ("ff1c19d7", "00000000"),
-    "not_planned": ("ff969696", "00000000"),
+    **{role: (kml_colour(c), kml_colour(c, 0x59)) for role, c in CAMERA.items()},
+    **{cls: (kml_colour(c), "00000000") for cls, c in COVERAGE.items()},
 }
+_STYLES["unused"] = (kml_colour(CAMERA["unused"]), kml_colour(CAMERA["unused"], 0x33))
 _ICON = "http://maps.google.com/mapfiles/kml/shapes/camera.png"
 
 _NEW_FIELDS = (

@@ -23,16 +23,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
-from matplotlib.patches import Polygon as MplPolygon
 from pyproj import CRS
 
 from covplan._io import atomic_path
+from covplan._style import BUILDING, CAMERA, COVERAGE, KIND
+from covplan.export._draw import HALO as _HALO
+from covplan.export._draw import draw_layers as _draw
 from covplan.export._layers import metric_crs
 from covplan.vocab import compass_word, label, translate_value
 
@@ -41,17 +41,11 @@ logger = logging.getLogger(__name__)
 __all__ = ["MapData", "plan_maps", "route_atlas"]
 
 PAGE_SIZE_IN = (11.69, 8.27)  # A4 landscape
-COVERAGE_COLOURS = {
-    "covered": "#1a9641",
-    "partial": "#f28e2b",
-    "uncovered": "#d7191c",
-    "not_planned": "#9a9a9a",
-}
-KIND_COLOURS = {"street": "#4d4d4d", "alley": "#d95f02", "lane": "#7570b3", "path": "#1b9e77"}
-CAMERA_COLOURS = {"new": "#2166ac", "reaim": "#e67814", "keep": "#1a9641", "unused": "#8c8c8c"}
-BUILDING_FACE = "#d9d4cc"
-BUILDING_EDGE = "#b3ab9f"
-_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+COVERAGE_COLOURS = COVERAGE
+KIND_COLOURS = KIND
+CAMERA_COLOURS = CAMERA
+BUILDING_FACE = BUILDING["face"]
+BUILDING_EDGE = BUILDING["edge"]
 _PNG = {"compress_level": 2}
 
 
@@ -170,29 +164,6 @@ class MapData:
 # ----------------------------------------------------------------------------- drawing
 
 
-def _polys_to_patches(geoms: Sequence[Any]) -> list[MplPolygon]:
-    patches = []
-    for g in geoms:
-        if g is None or g.is_empty:
-            continue
-        for p in getattr(g, "geoms", [g]):
-            if p.geom_type != "Polygon":
-                continue
-            patches.append(MplPolygon(np.asarray(p.exterior.coords)[:, :2], closed=True))
-    return patches
-
-
-def _lines(geoms: Sequence[Any]) -> list[np.ndarray]:
-    out = []
-    for g in geoms:
-        if g is None or g.is_empty:
-            continue
-        for line in getattr(g, "geoms", [g]):
-            if line.geom_type == "LineString":
-                out.append(np.asarray(line.coords)[:, :2])
-    return out
-
-
 def _nice_length(width_m: float) -> float:
     target = width_m / 5.0
     for nice in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
@@ -297,174 +268,6 @@ def _set_extent(ax: Any, bounds: tuple[float, float, float, float], pad_m: float
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal", adjustable="box")
-
-
-def _draw(
-    ax: Any,
-    data: MapData,
-    box: shapely.Polygon,
-    *,
-    focus_routes: set[str] | None,
-    lang: str,
-    label_routes: bool,
-    marker_scale: float,
-) -> None:
-    """Draw every layer that meets ``box``."""
-    groups = data.clip("groups", box)
-    if groups is not None and len(groups):
-        for _, g in groups.iterrows():
-            for xy in _lines([g.geometry.boundary]):
-                ax.plot(xy[:, 0], xy[:, 1], color="#6a51a3", lw=1.0, ls=(0, (6, 3)), zorder=2)
-    if data.boundary is not None:
-        for xy in _lines([data.boundary.boundary]):
-            ax.plot(xy[:, 0], xy[:, 1], color="#333333", lw=1.4, ls=(0, (8, 3, 2, 3)), zorder=2)
-    b = data.clip("buildings", box)
-    if b is not None and len(b):
-        ax.add_collection(
-            PatchCollection(
-                _polys_to_patches(b.geometry.to_numpy()),
-                facecolor=BUILDING_FACE,
-                edgecolor=BUILDING_EDGE,
-                linewidth=0.3,
-                zorder=3,
-            )
-        )
-    cones = data.clip("cones", box)
-    if cones is not None and len(cones):
-        src = cones["source"] if "source" in cones.columns else pd.Series("new", index=cones.index)
-        for s, sub in cones.groupby(src):
-            colour = CAMERA_COLOURS.get(str(s), "#2166ac")
-            ax.add_collection(
-                PatchCollection(
-                    _polys_to_patches(sub.geometry.to_numpy()),
-                    facecolor=colour,
-                    edgecolor=colour,
-                    alpha=0.22,
-                    linewidth=0.5,
-                    zorder=4,
-                )
-            )
-    segs = data.clip("segments", box)
-    if segs is not None and len(segs):
-        if data.colour_by == "coverage" and "coverage_class" in segs.columns:
-            keys = segs["coverage_class"].fillna("not_planned").astype(str)
-            colours = COVERAGE_COLOURS
-        else:
-            keys = segs["kind"].fillna("path").astype(str)
-            colours = KIND_COLOURS
-        in_focus = (
-            segs["route_id"].astype(str).isin(focus_routes)
-            if focus_routes is not None
-            else pd.Series(True, index=segs.index)
-        )
-        for key, sub in segs.groupby(keys):
-            for focused in (False, True):
-                part = sub[in_focus.loc[sub.index] == focused]
-                if not len(part):
-                    continue
-                lw = 1.2 if key in ("not_planned", "street") else 2.2
-                if focus_routes is not None:
-                    lw = lw * 1.8 if focused else 0.9
-                ax.add_collection(
-                    LineCollection(
-                        _lines(part.geometry.to_numpy()),
-                        colors=colours.get(str(key), "#666666"),
-                        linewidths=lw,
-                        alpha=1.0 if focused or focus_routes is None else 0.55,
-                        capstyle="round",
-                        zorder=6 if focused else 5,
-                    )
-                )
-    unseen = data.clip("unseen", box)
-    if unseen is not None and len(unseen):
-        ax.scatter(
-            unseen.geometry.x,
-            unseen.geometry.y,
-            marker="x",
-            s=14 * marker_scale,
-            c=COVERAGE_COLOURS["uncovered"],
-            linewidths=0.9,
-            zorder=7,
-        )
-    if label_routes and data.routes is not None and len(data.routes):
-        r = data.clip("routes", box)
-        shown: list[Any] = []
-        if r is not None:
-            if focus_routes is not None:
-                r = r[r["route_id"].astype(str).isin(focus_routes)]
-            for _, row in r.sort_values("length_m", ascending=False).iterrows():
-                name = str(row.get("name") or "")
-                if not name or row.geometry is None or row.geometry.is_empty:
-                    continue
-                line = shapely.line_merge(row.geometry)
-                if line.geom_type != "LineString":
-                    line = max(line.geoms, key=lambda g: g.length)
-                p = line.interpolate(0.5, normalized=True)
-                inside = box.intersection(line)
-                if not inside.is_empty and not box.contains(p):
-                    p = inside.representative_point()
-                if any(p.distance(q) < 25 for q in shown):
-                    continue
-                shown.append(p)
-                p2 = line.interpolate(min(line.length, line.project(p) + 2.0))
-                p1 = line.interpolate(max(0.0, line.project(p) - 2.0))
-                angle = math.degrees(math.atan2(p2.y - p1.y, p2.x - p1.x))
-                if angle > 90:
-                    angle -= 180
-                if angle < -90:
-                    angle += 180
-                ax.text(
-                    p.x,
-                    p.y,
-                    name,
-                    fontsize=6.5 if focus_routes is None else 8,
-                    rotation=angle,
-                    rotation_mode="anchor",
-                    ha="center",
-                    va="center",
-                    style="italic",
-                    color="#222222",
-                    zorder=9,
-                    path_effects=_HALO,
-                    clip_on=True,
-                )
-    for layer, key in (("existing", "role"), ("new", None)):
-        cams = data.clip(layer, box)
-        if cams is None or not len(cams):
-            continue
-        roles = (
-            cams[key].astype(str) if key and key in cams.columns else pd.Series("new", cams.index)
-        )
-        for role, sub in cams.groupby(roles):
-            colour = CAMERA_COLOURS.get(str(role), "#2166ac")
-            marker = "^" if role == "new" else "o"
-            size = (46 if role != "unused" else 18) * marker_scale
-            ax.scatter(
-                sub.geometry.x,
-                sub.geometry.y,
-                marker=marker,
-                s=size,
-                c=colour,
-                edgecolors="white",
-                linewidths=0.7,
-                zorder=10 if role != "unused" else 8,
-            )
-            if role == "unused":
-                continue
-            code_col = "code" if "code" in sub.columns else "number"
-            for x, y, code in zip(sub.geometry.x, sub.geometry.y, sub[code_col], strict=True):
-                ax.annotate(
-                    str(code),
-                    (x, y),
-                    xytext=(4, 4),
-                    textcoords="offset points",
-                    fontsize=7.5 if marker_scale >= 1 else 6,
-                    fontweight="bold",
-                    color=colour,
-                    zorder=11,
-                    path_effects=_HALO,
-                    annotation_clip=True,
-                )
 
 
 def _legend(ax: Any, data: MapData, lang: str) -> None:

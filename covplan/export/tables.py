@@ -18,9 +18,14 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import phonenumbers
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from covplan._frames import empty_gdf
 from covplan._io import atomic_path, atomic_write_text
-from covplan.export._layers import empty_gdf, place_on_routes, range_for_level, to_4326
+from covplan.export._layers import place_on_routes, range_for_level, to_4326
 from covplan.vocab import compass_word, header, label, translate_value
 
 logger = logging.getLogger(__name__)
@@ -377,8 +382,6 @@ def national_phone(phone: object) -> str:
         return ""
     text = str(phone)
     try:
-        import phonenumbers
-
         num = phonenumbers.parse(text, "VN")
         return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
     except Exception:
@@ -489,10 +492,6 @@ def write_xlsx(
     pathlib.Path
         The written file.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     if isinstance(tables, pd.DataFrame):
         tables = {sheet: tables}
     wb = Workbook()

@@ -20,9 +20,11 @@ from xml.sax.saxutils import escape
 import geopandas as gpd
 
 from covplan._io import atomic_write_text
+from covplan._style import BUILDING
+from covplan._style import CAMERA as CAMERA_COLOURS
+from covplan._style import COVERAGE as COVERAGE_COLOURS
 from covplan.export._layers import to_4326
 from covplan.vocab import compass_word, header, label, translate_value
-from covplan.export.maps import CAMERA_COLOURS, COVERAGE_COLOURS
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,143 @@ def _popup(row: Mapping[str, Any], fields: tuple[str, ...], lang: str, title: st
             text = f"{v:,.0f}".replace(",", ".")
         rows.append(f"{escape(header(f, lang))}: {escape(text)}")
     return "<br>".join(rows)
+
+
+def _add_buildings(folium: Any, fmap: Any, buildings: gpd.GeoDataFrame | None, lang: str) -> None:
+    """Add to the map: building footprints."""
+    if buildings is not None and len(buildings):
+        folium.GeoJson(
+            to_4326(buildings)[["geometry"]],
+            name=label("buildings", lang),
+            style_function=lambda _f: {
+                "fillColor": BUILDING["face"],
+                "color": BUILDING["edge"],
+                "weight": 0.5,
+                "fillOpacity": 0.8,
+            },
+        ).add_to(fmap)
+
+
+def _add_routes(folium: Any, fmap: Any, routes: gpd.GeoDataFrame | None, lang: str) -> None:
+    """Add to the map: routes coloured by coverage, with name and share seen."""
+    if routes is not None and len(routes):
+        keep = [
+            c for c in ("route_id", "name", "coverage", "coverage_class") if c in routes.columns
+        ]
+        r = to_4326(routes)[[*keep, "geometry"]].copy()
+        if "coverage" in r.columns:
+            r["coverage"] = [
+                f"{v:.0%}" if isinstance(v, float) and math.isfinite(v) else ""
+                for v in r["coverage"]
+            ]
+        if "coverage_class" in r.columns:
+            r["coverage_class"] = [translate_value(v, lang) for v in routes["coverage_class"]]
+        classes = list(routes.get("coverage_class", ["not_planned"] * len(routes)))
+        r["_colour"] = [COVERAGE_COLOURS.get(str(c), "#888888") for c in classes]
+        folium.GeoJson(
+            r,
+            name=label("routes_layer", lang),
+            style_function=lambda f: {"color": f["properties"]["_colour"], "weight": 4},
+            tooltip=folium.GeoJsonTooltip(
+                fields=[c for c in keep if c != "route_id"],
+                aliases=[header(c, lang) for c in keep if c != "route_id"],
+            ),
+        ).add_to(fmap)
+
+
+def _add_cones(folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
+    """Add to the map: view cones coloured by camera role."""
+    cones = layers.get("view_cones")
+    if cones is not None and len(cones):
+        c = to_4326(cones)[["source", "geometry"]].copy()
+        c["_colour"] = [CAMERA_COLOURS.get(str(s), "#2166ac") for s in c["source"]]
+        c["source"] = [translate_value(v, lang) for v in c["source"]]
+        folium.GeoJson(
+            c,
+            name=label("view_cones_layer", lang),
+            style_function=lambda f: {
+                "fillColor": f["properties"]["_colour"],
+                "color": f["properties"]["_colour"],
+                "weight": 0.5,
+                "fillOpacity": 0.25,
+            },
+        ).add_to(fmap)
+
+
+def _add_unseen(folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
+    """Add to the map: points left unseen."""
+    unseen = layers.get("unseen_targets")
+    if unseen is not None and len(unseen):
+        grp = folium.FeatureGroup(name=label("unseen_layer", lang))
+        for geom in to_4326(unseen).geometry:
+            folium.CircleMarker(
+                [geom.y, geom.x], radius=3, color=COVERAGE_COLOURS["uncovered"], fill=True
+            ).add_to(grp)
+        grp.add_to(fmap)
+
+
+def _add_existing(
+    folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], lang: str
+) -> None:
+    """Add to the map: existing cameras by role, with their re-aim popups."""
+    existing = layers.get("existing_cameras")
+    if existing is not None and len(existing):
+        grp = folium.FeatureGroup(name=label("existing_cameras_layer", lang))
+        e = to_4326(existing)
+        for _, row in e.iterrows():
+            role = str(row.get("role", "unused"))
+            fields = ("owner_id", "owner_kind", "heading_now_deg", "heading_new_deg")
+            folium.CircleMarker(
+                [row.geometry.y, row.geometry.x],
+                radius=6 if role != "unused" else 4,
+                color="white",
+                weight=1,
+                fill=True,
+                fill_color=CAMERA_COLOURS.get(role, "#888888"),
+                fill_opacity=1.0,
+                tooltip=str(row.get("number") or row.get("camera_id", "")),
+                popup=folium.Popup(
+                    _popup(
+                        row, ("role", *fields, "retention_days"), lang, str(row.get("number") or "")
+                    ),
+                    max_width=300,
+                ),
+            ).add_to(grp)
+        grp.add_to(fmap)
+
+
+def _add_new(folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
+    """Add to the map: new cameras (triangles) with their install-list popups."""
+    new = layers.get("new_cameras")
+    if new is not None and len(new):
+        grp = folium.FeatureGroup(name=label("new_cameras_layer", lang))
+        for _, row in to_4326(new).iterrows():
+            new_fields = (
+                "route_name",
+                "location",
+                "site_kind",
+                "heading_deg",
+                "mount_height_m",
+                "spec_name",
+                "price_vnd",
+                "phase",
+            )
+            folium.RegularPolygonMarker(
+                [row.geometry.y, row.geometry.x],
+                number_of_sides=3,
+                radius=8,
+                rotation=30,
+                color="white",
+                weight=1,
+                fill=True,
+                fill_color=CAMERA_COLOURS["new"],
+                fill_opacity=1.0,
+                tooltip=str(row.get("code", "")),
+                popup=folium.Popup(
+                    _popup(row, new_fields, lang, str(row.get("code", ""))), max_width=300
+                ),
+            ).add_to(grp)
+        grp.add_to(fmap)
 
 
 def html_map(
@@ -77,7 +216,7 @@ def html_map(
     str
         The HTML page.
     """
-    import folium
+    import folium  # lazy: folium (with jinja2 and branca) is only needed for the HTML map
 
     routes = layers.get("routes")
     ref = routes if routes is not None and len(routes) else next(iter(layers.values()))
@@ -93,117 +232,10 @@ def html_map(
     )
     if tiles:
         fmap.options["attributionControl"] = True
-    if buildings is not None and len(buildings):
-        folium.GeoJson(
-            to_4326(buildings)[["geometry"]],
-            name=label("buildings", lang),
-            style_function=lambda _f: {
-                "fillColor": "#d9d4cc",
-                "color": "#b3ab9f",
-                "weight": 0.5,
-                "fillOpacity": 0.8,
-            },
-        ).add_to(fmap)
-    if routes is not None and len(routes):
-        keep = [
-            c for c in ("route_id", "name", "coverage", "coverage_class") if c in routes.columns
-        ]
-        r = to_4326(routes)[[*keep, "geometry"]].copy()
-        if "coverage" in r.columns:
-            r["coverage"] = [
-                f"{v:.0%}" if isinstance(v, float) and math.isfinite(v) else ""
-                for v in r["coverage"]
-            ]
-        if "coverage_class" in r.columns:
-            r["coverage_class"] = [translate_value(v, lang) for v in routes["coverage_class"]]
-        classes = list(routes.get("coverage_class", ["not_planned"] * len(routes)))
-        r["_colour"] = [COVERAGE_COLOURS.get(str(c), "#888888") for c in classes]
-        folium.GeoJson(
-            r,
-            name=label("routes_layer", lang),
-            style_function=lambda f: {"color": f["properties"]["_colour"], "weight": 4},
-            tooltip=folium.GeoJsonTooltip(
-                fields=[c for c in keep if c != "route_id"],
-                aliases=[header(c, lang) for c in keep if c != "route_id"],
-            ),
-        ).add_to(fmap)
-    cones = layers.get("view_cones")
-    if cones is not None and len(cones):
-        c = to_4326(cones)[["source", "geometry"]].copy()
-        c["_colour"] = [CAMERA_COLOURS.get(str(s), "#2166ac") for s in c["source"]]
-        c["source"] = [translate_value(v, lang) for v in c["source"]]
-        folium.GeoJson(
-            c,
-            name=label("view_cones_layer", lang),
-            style_function=lambda f: {
-                "fillColor": f["properties"]["_colour"],
-                "color": f["properties"]["_colour"],
-                "weight": 0.5,
-                "fillOpacity": 0.25,
-            },
-        ).add_to(fmap)
-    unseen = layers.get("unseen_targets")
-    if unseen is not None and len(unseen):
-        grp = folium.FeatureGroup(name=label("unseen_layer", lang))
-        for geom in to_4326(unseen).geometry:
-            folium.CircleMarker(
-                [geom.y, geom.x], radius=3, color=COVERAGE_COLOURS["uncovered"], fill=True
-            ).add_to(grp)
-        grp.add_to(fmap)
-    existing = layers.get("existing_cameras")
-    if existing is not None and len(existing):
-        grp = folium.FeatureGroup(name=label("existing_cameras_layer", lang))
-        e = to_4326(existing)
-        for _, row in e.iterrows():
-            role = str(row.get("role", "unused"))
-            fields = ("owner_id", "owner_kind", "heading_now_deg", "heading_new_deg")
-            folium.CircleMarker(
-                [row.geometry.y, row.geometry.x],
-                radius=6 if role != "unused" else 4,
-                color="white",
-                weight=1,
-                fill=True,
-                fill_color=CAMERA_COLOURS.get(role, "#888888"),
-                fill_opacity=1.0,
-                tooltip=str(row.get("number") or row.get("camera_id", "")),
-                popup=folium.Popup(
-                    _popup(
-                        row, ("role", *fields, "retention_days"), lang, str(row.get("number") or "")
-                    ),
-                    max_width=300,
-                ),
-            ).add_to(grp)
-        grp.add_to(fmap)
-    new = layers.get("new_cameras")
-    if new is not None and len(new):
-        grp = folium.FeatureGroup(name=label("new_cameras_layer", lang))
-        for _, row in to_4326(new).iterrows():
-            new_fields = (
-                "route_name",
-                "location",
-                "site_kind",
-                "heading_deg",
-                "mount_height_m",
-                "spec_name",
-                "price_vnd",
-                "phase",
-            )
-            folium.RegularPolygonMarker(
-                [row.geometry.y, row.geometry.x],
-                number_of_sides=3,
-                radius=8,
-                rotation=30,
-                color="white",
-                weight=1,
-                fill=True,
-                fill_color=CAMERA_COLOURS["new"],
-                fill_opacity=1.0,
-                tooltip=str(row.get("code", "")),
-                popup=folium.Popup(
-                    _popup(row, new_fields, lang, str(row.get("code", ""))), max_width=300
-                ),
-            ).add_to(grp)
-        grp.add_to(fmap)
+    _add_buildings(folium, fmap, buildings, lang)
+    _add_routes(folium, fmap, routes, lang)
+    for add in (_add_cones, _add_unseen, _add_existing, _add_new):
+        add(folium, fmap, layers, lang)
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     if title:
