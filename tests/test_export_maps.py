@@ -5,7 +5,7 @@ from PIL import Image
 from toy_plan import toy_plan
 
 from covplan.export import MapData, plan_maps, route_atlas, segment_coverage
-from covplan.export.maps import _nice_length
+from covplan.export._furniture import _nice_length
 from covplan.export.tables import install_list
 from covplan.export.web import write_html_map
 from covplan.geometry import view_polygons
