@@ -173,8 +173,9 @@ def _number_cameras(
 
 
 def _annotate(
-    area: Area, layers: Layers, model: CameraCover, pose_phase: list[Any] | None
+    layers: Layers, model: CameraCover, pose_phase: list[Any] | None
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, np.ndarray]:
+    """Copy the layers and mark what the plan chose: views per target, poses' routes, phases."""
     selected = np.asarray(model.selected, dtype=bool)
     targets = layers.targets.copy()
     targets["cover_count"] = np.asarray(model.cover_count, dtype=int)
@@ -233,7 +234,7 @@ def assemble_plan(
     Plan
         The plan.
     """
-    targets, poses, selected = _annotate(area, layers, model, pose_phase)
+    targets, poses, selected = _annotate(layers, model, pose_phase)
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
     groups = with_id(area.groups, "group_id")
     chosen = poses[selected]
