@@ -1,13 +1,16 @@
 """The one palette and cartographic style: printed maps, web map, KML, QGIS and the explorer.
 
 New cameras are blue everywhere, re-aimed orange, kept green, unused grey; routes are
-green (fully seen), light orange (partly), red (not seen). The colours differ in lightness
-as well as hue, so they still read when printed in grey.
+dark teal (fully seen), amber (partly), red (not seen) and light grey (not planned). The
+colours differ in lightness as well as hue, so they still read when printed in grey, and
+the route classes stay apart for red-green colour-blind readers (no green-vs-red pair:
+"seen" is a dark blue-green, "not seen" a light red; tests/test_export_palette.py checks
+both under simulated protanopia, deuteranopia and tritanopia).
 """
 
 from __future__ import annotations
 
-__all__ = ["BUILDING", "CAMERA", "COVERAGE", "KIND", "PALETTE", "kml_colour"]
+__all__ = ["BUILDING", "CAMERA", "COVERAGE", "KIND", "OUTLINE", "PALETTE", "kml_colour"]
 
 #: Cameras by role in the plan.
 CAMERA: dict[str, str] = {
@@ -18,10 +21,10 @@ CAMERA: dict[str, str] = {
 }
 #: Routes by how well they are seen.
 COVERAGE: dict[str, str] = {
-    "covered": "#1a9641",
-    "partial": "#fdae61",
-    "uncovered": "#d7191c",
-    "not_planned": "#969696",
+    "covered": "#01665e",
+    "partial": "#e69f00",
+    "uncovered": "#e0301e",
+    "not_planned": "#c8c8c8",
 }
 #: Routes by kind (the route atlas, before a plan).
 KIND: dict[str, str] = {
@@ -32,6 +35,8 @@ KIND: dict[str, str] = {
 }
 #: Building footprints: face and edge.
 BUILDING: dict[str, str] = {"face": "#d9d4cc", "edge": "#b3ab9f"}
+#: Outlines on the printed maps: residential groups (dashed) and the ward boundary.
+OUTLINE: dict[str, str] = {"group": "#6a51a3", "boundary": "#333333"}
 
 #: Everything by one name (the explorer's map): camera roles, seen / unseen points, layers.
 PALETTE: dict[str, str] = {

@@ -2,7 +2,8 @@
 
 Shared floor: every room that shows words to a planner (export, plan, the notebook explorer,
 survey) takes them from here, so one concept has one word in each language: re-aim is
-"xoay hướng", adjusted is "đã điều chỉnh", coverage is "tỉ lệ quan sát", money is "VNĐ".
+"xoay hướng", adjusted is "đã điều chỉnh", coverage is "tỉ lệ quan sát", a point nobody
+sees is "chưa được quan sát", money is "VNĐ".
 
 Every string is NFC-normalised Vietnamese with its diacritics (text typed on different
 keyboards compares unequal otherwise). Compass words name a heading the way an
@@ -114,7 +115,7 @@ LABELS: dict[str, dict[str, str]] = _nfc(
         "reaim_camera": ("Camera cần xoay hướng", "Camera to re-aim"),
         "keep_camera": ("Camera giữ nguyên", "Camera kept as is"),
         "unused_camera": ("Camera hiện có (không dùng)", "Existing camera (not used)"),
-        "unseen_target": ("Điểm chưa thấy", "Point not seen"),
+        "unseen_target": ("Điểm chưa được quan sát", "Point left unseen"),
         "view_cone": ("Vùng nhìn", "View cone"),
         "north": ("B", "N"),
         "scale": ("Tỉ lệ", "Scale"),
@@ -235,7 +236,7 @@ VALUES: dict[str, dict[str, str]] = _nfc(
         # coverage classes
         "covered": ("đủ", "covered"),
         "partial": ("một phần", "partial"),
-        "uncovered": ("chưa thấy", "not seen"),
+        "uncovered": ("chưa được quan sát", "not seen"),
         "not_planned": ("ngoài kế hoạch", "not planned"),
         # DORI levels
         "detect": ("phát hiện", "detect"),

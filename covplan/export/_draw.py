@@ -13,14 +13,14 @@ from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.patches import Polygon as MplPolygon
 
-from covplan._style import BUILDING, CAMERA, COVERAGE, KIND
+from covplan._style import BUILDING, CAMERA, COVERAGE, KIND, OUTLINE
 
 if TYPE_CHECKING:  # maps.py imports this module
     from covplan.export.maps import MapData
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-_GROUP_EDGE = "#6a51a3"
-_BOUNDARY = "#333333"
+#: The residential-group outline, on the map and in its legend.
+GROUP_LINE: dict[str, Any] = {"color": OUTLINE["group"], "lw": 1.0, "ls": (0, (6, 3))}
 _LABEL = "#222222"
 
 
@@ -52,10 +52,17 @@ def _boundaries(ax: Any, data: MapData, box: shapely.Polygon) -> None:
     if groups is not None and len(groups):
         for _, g in groups.iterrows():
             for xy in lines([g.geometry.boundary]):
-                ax.plot(xy[:, 0], xy[:, 1], color=_GROUP_EDGE, lw=1.0, ls=(0, (6, 3)), zorder=2)
+                ax.plot(xy[:, 0], xy[:, 1], **GROUP_LINE, zorder=2)
     if data.boundary is not None:
         for xy in lines([data.boundary.boundary]):
-            ax.plot(xy[:, 0], xy[:, 1], color=_BOUNDARY, lw=1.4, ls=(0, (8, 3, 2, 3)), zorder=2)
+            ax.plot(
+                xy[:, 0],
+                xy[:, 1],
+                color=OUTLINE["boundary"],
+                lw=1.4,
+                ls=(0, (8, 3, 2, 3)),
+                zorder=2,
+            )
 
 
 def _buildings(ax: Any, data: MapData, box: shapely.Polygon) -> None:
@@ -116,7 +123,7 @@ def _segments(ax: Any, data: MapData, box: shapely.Polygon, focus: set[str] | No
             ax.add_collection(
                 LineCollection(
                     lines(part.geometry.to_numpy()),
-                    colors=colours.get(str(key), "#666666"),
+                    colors=colours.get(str(key), KIND["street"]),
                     linewidths=lw,
                     alpha=1.0 if focused or focus is None else 0.55,
                     capstyle="round",

@@ -12,6 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from covplan._style import BUILDING, CAMERA, COVERAGE, KIND
+from covplan.export._draw import GROUP_LINE
 from covplan.export._draw import HALO as _HALO
 from covplan.vocab import compass_word, label, translate_value
 
@@ -198,9 +199,7 @@ def legend(ax: Any, data: MapData, lang: str) -> None:
             )
         )
     if data.groups is not None and len(data.groups):
-        handles.append(
-            Line2D([], [], color="#6a51a3", lw=1.0, ls=(0, (6, 3)), label=label("group", lang))
-        )
+        handles.append(Line2D([], [], **GROUP_LINE, label=label("group", lang)))
     ax.legend(
         handles=handles, loc="upper left", fontsize=7.5, frameon=False, bbox_to_anchor=(0, 0.80)
     )

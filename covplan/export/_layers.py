@@ -1,7 +1,8 @@
 """Geometry shared by the exports: coverage per segment and route, places on routes.
 
 View cones are not drawn here: every output shows :func:`covplan.geometry.view_polygons`
-(the sector to the DORI range, cut by buildings), the one view-cone builder.
+(the sector to the DORI range, cut by buildings), the one view-cone builder; the install
+list's range (:func:`view_range_m`) is the same computation, so the list and the cone agree.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from pyproj import CRS
 
 from covplan import settings
 from covplan._errors import CRSError
+from covplan.camera.spec import level_px_per_m
+from covplan.geometry import view
+from covplan.geometry.coverage import pose_arrays
 
 logger = logging.getLogger(__name__)
-
-#: Display range limits of a view cone (metres): an IP camera at night sees little past 60 m.
-MIN_RANGE_M = 3.0
-MAX_RANGE_M = 60.0
 
 
 def metric_crs(gdf: gpd.GeoDataFrame, crs: Any = None) -> CRS:
@@ -52,19 +52,35 @@ def to_4326(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(4326)
 
 
-def range_for_level(resolution_px: Any, hfov_deg: Any, level: str = "observe") -> np.ndarray:
-    """Distance at which the pixel density falls to the DORI threshold of ``level``.
+def view_range_m(poses: pd.DataFrame, level: str | float = "observe") -> pd.Series:
+    """How far each pose sees at ``level``: the range its view cone is drawn to.
 
-    ``px/m = resolution_px / (2 d tan(hfov/2))``, solved for ``d`` and clipped to the
-    display range.
+    The one range computation is geometry's (:func:`covplan.geometry.view.horizontal_range_m`
+    over :func:`covplan.geometry.coverage.pose_arrays`, as in
+    :func:`covplan.geometry.view_polygons`), so the install list's range is the cone's.
+    A pose without ``hfov_deg`` or ``resolution_px`` gets 90° and 1920 px.
+
+    Returns
+    -------
+    pandas.Series
+        Horizontal range in metres, index kept.
     """
-    res = np.asarray(resolution_px, dtype=float)
-    hfov = np.radians(np.clip(np.asarray(hfov_deg, dtype=float), 1.0, 179.0))
-    threshold = settings.dori_px_per_m[level]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        d = res / (2.0 * np.tan(hfov / 2.0) * threshold)
-    d = np.where(np.isfinite(d), d, 15.0)
-    return np.clip(d, MIN_RANGE_M, MAX_RANGE_M)
+    p = pd.DataFrame(poses.drop(columns="geometry", errors="ignore")).copy()
+    for name, default in (("hfov_deg", 90.0), ("resolution_px", 1920.0)):
+        col = p[name] if name in p.columns else pd.Series(np.nan, index=p.index)
+        p[name] = pd.to_numeric(col, errors="coerce").fillna(default)
+    if "heading_deg" not in p.columns:
+        p["heading_deg"] = np.nan
+    pa = pose_arrays(p)
+    rng = view.horizontal_range_m(
+        pa["resolution_px"],
+        pa["hfov_deg"],
+        level_px_per_m(level),
+        pa["mount_height_m"],
+        pa["tilt_deg"],
+        pa["vfov_deg"],
+    )
+    return pd.Series(rng, index=p.index, name="range_m")
 
 
 def coverage_class(coverage: pd.Series) -> pd.Series:

@@ -1,7 +1,8 @@
 """KML and KMZ for phones and Google Earth: cameras with descriptions, view cones, routes.
 
-Colours follow the maps: new cameras blue, cameras to re-aim orange, kept cameras green,
-unused ones grey (hidden by default), routes green / orange / red by coverage.
+Colours are the one palette (:mod:`covplan._style`): new cameras blue, cameras to re-aim
+orange, kept cameras green, unused ones grey (hidden by default), routes dark teal / amber /
+red by coverage.
 """
 
 from __future__ import annotations

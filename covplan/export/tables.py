@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from covplan._frames import empty_gdf
 from covplan._io import atomic_path, atomic_write_text
-from covplan.export._layers import place_on_routes, range_for_level, to_4326
+from covplan.export._layers import place_on_routes, to_4326, view_range_m
 from covplan.vocab import compass_word, header, label, translate_value
 
 logger = logging.getLogger(__name__)
@@ -257,14 +257,7 @@ def install_list(
     if "range_m" in cams.columns:
         rng = pd.to_numeric(cams["range_m"], errors="coerce")
     else:
-        rng = pd.Series(
-            range_for_level(
-                pd.to_numeric(_col(cams, "resolution_px", 1920), errors="coerce").fillna(1920),
-                pd.to_numeric(_col(cams, "hfov_deg", 90), errors="coerce").fillna(90),
-                level,
-            ),
-            index=cams.index,
-        )
+        rng = view_range_m(cams, level)
     out["range_m"] = rng.round(1)
     order = pd.DataFrame(
         {
@@ -464,6 +457,36 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: Excel number formats by internal column name (text columns get ``@``).
+_NUMBER_FORMATS = {"lat": "0.000000", "lon": "0.000000", "price_vnd": "#,##0", "cost_vnd": "#,##0"}
+
+
+def _fill_sheet(ws: Any, local: pd.DataFrame, text_idx: set[int]) -> None:
+    """Append the bold header row and the rows; text columns as strings."""
+    ws.append(list(local.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in local.itertuples(index=False, name=None):
+        values = []
+        for i, v in enumerate(row):
+            v = _cell(v)
+            if i in text_idx and v is not None:
+                v = str(v)
+            values.append(v)
+        ws.append(values)
+
+
+def _format_columns(ws: Any, columns: pd.Index, local: pd.DataFrame, text_idx: set[int]) -> None:
+    """Set each column's number format (text ``@`` where leading zeros matter) and width."""
+    for i, col in enumerate(columns, start=1):
+        fmt = "@" if (i - 1) in text_idx else _NUMBER_FORMATS.get(col)
+        if fmt is not None:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = fmt
+        width = max([len(str(local.columns[i - 1]))] + [len(str(v)) for v in local.iloc[:, i - 1]])
+        ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 50)
+
+
 def write_xlsx(
     tables: Mapping[str, pd.DataFrame] | pd.DataFrame,
     path: str | os.PathLike[str],
@@ -500,33 +523,9 @@ def write_xlsx(
         ws = wb.create_sheet(title=name[:31])
         raw = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
         local = localise(raw, lang)
-        ws.append(list(local.columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
         text_idx = {i for i, c in enumerate(raw.columns) if c in TEXT_COLUMNS}
-        for row in local.itertuples(index=False, name=None):
-            values = []
-            for i, v in enumerate(row):
-                v = _cell(v)
-                if i in text_idx and v is not None:
-                    v = str(v)
-                values.append(v)
-            ws.append(values)
-        for i, col in enumerate(raw.columns, start=1):
-            letter = get_column_letter(i)
-            if (i - 1) in text_idx:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "@"
-            elif col in ("lat", "lon"):
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "0.000000"
-            elif col in ("price_vnd", "cost_vnd"):
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "#,##0"
-            width = max(
-                [len(str(local.columns[i - 1]))] + [len(str(v)) for v in local.iloc[:, i - 1]]
-            )
-            ws.column_dimensions[letter].width = min(max(8, width + 2), 50)
+        _fill_sheet(ws, local, text_idx)
+        _format_columns(ws, raw.columns, local, text_idx)
         ws.freeze_panes = "A2"
         if ws.max_row > 1:
             ws.auto_filter.ref = ws.dimensions

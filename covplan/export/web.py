@@ -76,7 +76,9 @@ def _add_routes(folium: Any, fmap: Any, routes: gpd.GeoDataFrame | None, lang: s
         if "coverage_class" in r.columns:
             r["coverage_class"] = [translate_value(v, lang) for v in routes["coverage_class"]]
         classes = list(routes.get("coverage_class", ["not_planned"] * len(routes)))
-        r["_colour"] = [COVERAGE_COLOURS.get(str(c), "#888888") for c in classes]
+        r["_colour"] = [
+            COVERAGE_COLOURS.get(str(c), COVERAGE_COLOURS["not_planned"]) for c in classes
+        ]
         folium.GeoJson(
             r,
             name=label("routes_layer", lang),
@@ -93,7 +95,7 @@ def _add_cones(folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], l
     cones = layers.get("view_cones")
     if cones is not None and len(cones):
         c = to_4326(cones)[["source", "geometry"]].copy()
-        c["_colour"] = [CAMERA_COLOURS.get(str(s), "#2166ac") for s in c["source"]]
+        c["_colour"] = [CAMERA_COLOURS.get(str(s), CAMERA_COLOURS["new"]) for s in c["source"]]
         c["source"] = [translate_value(v, lang) for v in c["source"]]
         folium.GeoJson(
             c,
@@ -136,7 +138,7 @@ def _add_existing(
                 color="white",
                 weight=1,
                 fill=True,
-                fill_color=CAMERA_COLOURS.get(role, "#888888"),
+                fill_color=CAMERA_COLOURS.get(role, CAMERA_COLOURS["unused"]),
                 fill_opacity=1.0,
                 tooltip=str(row.get("number") or row.get("camera_id", "")),
                 popup=folium.Popup(

@@ -12,7 +12,7 @@
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="line_color" value="26,150,65,255"/>
+            <Option type="QString" name="line_color" value="1,102,94,255"/>
             <Option type="QString" name="line_width" value="1.4"/>
             <Option type="QString" name="line_width_unit" value="MM"/>
             <Option type="QString" name="capstyle" value="round"/>
@@ -23,7 +23,7 @@
       <symbol type="line" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="line_color" value="253,174,97,255"/>
+            <Option type="QString" name="line_color" value="230,159,0,255"/>
             <Option type="QString" name="line_width" value="1.4"/>
             <Option type="QString" name="line_width_unit" value="MM"/>
             <Option type="QString" name="capstyle" value="round"/>
@@ -34,7 +34,7 @@
       <symbol type="line" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="line_color" value="215,25,28,255"/>
+            <Option type="QString" name="line_color" value="224,48,30,255"/>
             <Option type="QString" name="line_width" value="1.4"/>
             <Option type="QString" name="line_width_unit" value="MM"/>
             <Option type="QString" name="capstyle" value="round"/>
@@ -45,7 +45,7 @@
       <symbol type="line" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="line_color" value="150,150,150,255"/>
+            <Option type="QString" name="line_color" value="200,200,200,255"/>
             <Option type="QString" name="line_width" value="0.6"/>
             <Option type="QString" name="line_width_unit" value="MM"/>
             <Option type="QString" name="capstyle" value="round"/>

@@ -7,8 +7,8 @@
         <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
           <Option type="Map">
             <Option type="QString" name="name" value="cross2"/>
-            <Option type="QString" name="color" value="215,25,28,255"/>
-            <Option type="QString" name="outline_color" value="215,25,28,255"/>
+            <Option type="QString" name="color" value="224,48,30,255"/>
+            <Option type="QString" name="outline_color" value="224,48,30,255"/>
             <Option type="QString" name="outline_width" value="0.5"/>
             <Option type="QString" name="size" value="2.6"/>
             <Option type="QString" name="size_unit" value="MM"/>
