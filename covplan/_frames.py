@@ -8,7 +8,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["empty_gdf"]
+__all__ = ["empty_gdf", "with_id"]
 
 
 def empty_gdf(columns: Sequence[str], crs: Any = 4326) -> gpd.GeoDataFrame:
@@ -31,3 +31,25 @@ def empty_gdf(columns: Sequence[str], crs: Any = 4326) -> gpd.GeoDataFrame:
         geometry=gpd.GeoSeries([], crs=crs),
         crs=crs,
     )
+
+
+def with_id(gdf: gpd.GeoDataFrame | None, col: str) -> gpd.GeoDataFrame | None:
+    """Return ``gdf`` with its id as a column ``col`` and a plain index (None stays None).
+
+    Parameters
+    ----------
+    gdf
+        A layer whose id is either the column ``col`` or the index.
+    col
+        The id column's name.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or None
+        The layer with ``col`` as a column.
+    """
+    if gdf is None:
+        return None
+    if col in gdf.columns:
+        return gdf.reset_index(drop=True)
+    return gdf.rename_axis(col).reset_index()

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "LANGS",
     "compass_word",
+    "format_vnd",
     "header",
     "headers",
     "label",
@@ -503,6 +504,24 @@ def translate_value(value: object, lang: str = "vi") -> object:
     if isinstance(value, str) and value in VALUES:
         return VALUES[value][lang]
     return value
+
+
+def format_vnd(amount: float, lang: str = "vi") -> str:
+    """Write a sum of money the way each language groups thousands: 1.250.000 / 1,250,000.
+
+    Parameters
+    ----------
+    amount
+        Whole VND (rounded if not).
+    lang
+        ``"vi"`` (dots) or ``"en"`` (commas).
+
+    Returns
+    -------
+    str
+        The amount without a currency word.
+    """
+    return f"{amount:,.0f}".replace(",", "." if _check_lang(lang) == "vi" else ",")
 
 
 def compass_word(

@@ -82,6 +82,12 @@ def test_options_are_validated_and_normalised() -> None:
             PlanOptions(**bad)  # type: ignore[arg-type]
     with pytest.raises(covplan.InputError, match="unknown planning option"):
         PlanOptions().replace(spacing=3)
+    # a site is pinned, forbidden or free, never both
+    o = PlanOptions().with_site("s1", "pin").with_site("s2", "pin").with_site("s1", "forbid")
+    assert o.pinned_sites == {"s2"} and o.forbidden_sites == {"s1"}
+    assert o.with_site("s1", None).forbidden_sites == frozenset()
+    with pytest.raises(covplan.InputError, match="site state"):
+        o.with_site("s1", "maybe")
 
 
 def test_stage_keys_follow_dependencies() -> None:

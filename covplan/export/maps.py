@@ -26,6 +26,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from pyproj import CRS
 
+from covplan._frames import with_id
 from covplan._io import atomic_path
 from covplan._style import BUILDING, CAMERA, COVERAGE, KIND
 from covplan.export._draw import draw_layers as _draw
@@ -459,12 +460,6 @@ def plan_maps(
     return out
 
 
-def _with_ids(gdf: gpd.GeoDataFrame | None, col: str) -> gpd.GeoDataFrame | None:
-    if gdf is None or col in gdf.columns:
-        return gdf
-    return gdf.rename_axis(col).reset_index()
-
-
 def route_atlas(
     area: Any,
     out_dir: str | os.PathLike[str],
@@ -513,8 +508,8 @@ def route_atlas(
     data = MapData.from_layers(
         buildings=area.buildings,
         segments=segments,
-        routes=_with_ids(area.routes, "route_id"),
-        groups=_with_ids(getattr(area, "groups", None), "group_id"),
+        routes=with_id(area.routes, "route_id"),
+        groups=with_id(getattr(area, "groups", None), "group_id"),
         boundary=getattr(area, "boundary", None),
         crs=getattr(area, "crs", None),
         colour_by="kind",

@@ -266,6 +266,32 @@ class PlanOptions:
         """Return these options asking ``level`` along every route kind."""
         return replace(self, level_by_kind=tuple((k, level) for k in ROUTE_KINDS))
 
+    def with_site(self, site_id: str, state: str | None) -> PlanOptions:
+        """Return these options with ``site_id`` pinned, forbidden or neither.
+
+        Parameters
+        ----------
+        site_id
+            A candidate site.
+        state
+            ``"pin"`` (must get a new camera), ``"forbid"`` (must not) or None (free).
+
+        Returns
+        -------
+        PlanOptions
+            A site is never both pinned and forbidden: setting one clears the other.
+        """
+        if state not in ("pin", "forbid", None):
+            msg = f"site state {state!r}: use 'pin', 'forbid' or None"
+            raise InputError(msg)
+        pinned = self.pinned_sites - {site_id}
+        forbidden = self.forbidden_sites - {site_id}
+        return replace(
+            self,
+            pinned_sites=pinned | ({site_id} if state == "pin" else set()),
+            forbidden_sites=forbidden | ({site_id} if state == "forbid" else set()),
+        )
+
     def replace(self, **changes: Any) -> PlanOptions:
         """Return a copy with ``changes`` (field names as keywords), validated.
 

@@ -25,14 +25,13 @@ import numpy as np
 import pandas as pd
 
 from covplan._errors import InputError
-from covplan._frames import empty_gdf
+from covplan._frames import empty_gdf, with_id
 from covplan.area import Area
 from covplan.camera.spec import CameraSpec, load_catalogue
 from covplan.export import install_list, reaim_list
 from covplan.geometry import Coverage
 from covplan.optimise import CameraCover, greedy_cover
 from covplan.optimise.phases import solve_in_phases
-from covplan.plan._ids import with_id
 from covplan.plan.options import STAGES, PlanOptions
 from covplan.plan.result import Plan
 from covplan.plan.stages import Clock, Layers, PlanCache, build_layers

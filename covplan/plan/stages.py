@@ -79,9 +79,6 @@ class PlanCache:
         """Forget every stage."""
         self._store.clear()
 
-    def __contains__(self, stage: object) -> bool:
-        return stage in self._store
-
 
 # ---------------------------------------------------------------------------- stages
 

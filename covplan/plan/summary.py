@@ -13,12 +13,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from covplan._frames import with_id
 from covplan.area import Area
 from covplan.export import route_coverage
 from covplan.optimise import CameraCover
-from covplan.plan._ids import with_id
 from covplan.plan.options import PlanOptions
-from covplan.vocab import label
+from covplan.vocab import format_vnd, label
 
 __all__ = ["plan_summary", "summary_text"]
 
@@ -138,10 +138,6 @@ def plan_summary(
     }
 
 
-def _num(v: float, lang: str) -> str:
-    return f"{v:,.0f}".replace(",", "." if lang == "vi" else ",")
-
-
 def _coverage_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
     cov = summary.get("coverage", {})
     lines = []
@@ -203,7 +199,7 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
         f"  {label('new_cameras', lang)}: {summary.get('new_cameras', 0)}",
         f"  {label('reaimed_cameras', lang)}: {summary.get('reaimed_cameras', 0)}",
         f"  {label('kept_cameras', lang)}: {summary.get('kept_cameras', 0)}",
-        f"  {label('cost_vnd', lang)}: {_num(summary.get('cost_vnd', 0), lang)}",
+        f"  {label('cost_vnd', lang)}: {format_vnd(summary.get('cost_vnd', 0), lang)}",
     ]
     lines += _coverage_lines(summary, lang)
     lines += _solver_lines(summary, lang)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from covplan import settings
+from covplan._frames import with_id
 from covplan._io import atomic_path, atomic_write_text
 from covplan.export import (
     MapData,
@@ -33,7 +34,6 @@ from covplan.export import (
     write_kmz,
     write_table,
 )
-from covplan.plan._ids import with_id
 from covplan.plan.summary import summary_text
 from covplan.vocab import label
 

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from covplan._style import PALETTE
 from covplan.plan import Plan
-from covplan.vocab import label
+from covplan.vocab import format_vnd, label
 
 __all__ = ["draw_plan", "figures_html", "png_bytes", "site_choices"]
 
@@ -234,10 +234,6 @@ def png_bytes(fig: Figure, dpi: int = 90) -> bytes:
     return buf.getvalue()
 
 
-def _num(v: float, lang: str) -> str:
-    return f"{v:,.0f}".replace(",", "." if lang == "vi" else ",")
-
-
 def figures_html(summary: Mapping[str, Any], lang: str) -> str:
     """Return the plan's headline figures as an HTML table (text escaped).
 
@@ -258,7 +254,7 @@ def figures_html(summary: Mapping[str, Any], lang: str) -> str:
         (label("new_cameras", lang), str(summary["new_cameras"])),
         (label("reaimed_cameras", lang), str(summary["reaimed_cameras"])),
         (label("kept_cameras", lang), str(summary["kept_cameras"])),
-        (label("cost_vnd", lang), _num(summary["cost_vnd"], lang)),
+        (label("cost_vnd", lang), format_vnd(summary["cost_vnd"], lang)),
         (label("coverage", lang), "—" if cov is None else f"{cov:.1%}"),
         (label("unseen_targets", lang), str(summary["unseen_targets"])),
     ]

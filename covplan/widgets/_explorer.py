@@ -181,26 +181,17 @@ class PlanExplorer:
 
     def pin(self, site_id: str) -> None:
         """Force a new camera at ``site_id`` (undoes a forbid) and re-solve."""
-        o = self.options
-        self.options = o.replace(
-            pinned_sites=o.pinned_sites | {site_id}, forbidden_sites=o.forbidden_sites - {site_id}
-        )
+        self.options = self.options.with_site(site_id, "pin")
         self._changed()
 
     def forbid(self, site_id: str) -> None:
         """Forbid new cameras at ``site_id`` (undoes a pin) and re-solve."""
-        o = self.options
-        self.options = o.replace(
-            forbidden_sites=o.forbidden_sites | {site_id}, pinned_sites=o.pinned_sites - {site_id}
-        )
+        self.options = self.options.with_site(site_id, "forbid")
         self._changed()
 
     def release(self, site_id: str) -> None:
         """Neither pin nor forbid ``site_id`` any more, and re-solve."""
-        o = self.options
-        self.options = o.replace(
-            pinned_sites=o.pinned_sites - {site_id}, forbidden_sites=o.forbidden_sites - {site_id}
-        )
+        self.options = self.options.with_site(site_id, None)
         self._changed()
 
     # -------------------------------------------------------------- solving
