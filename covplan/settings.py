@@ -16,6 +16,40 @@ utm_epsg : int
     (UTM 48N, Huế and Ho Chi Minh City).
 vn2000_epsg : int
     VN-2000 / TM-3 107°00' (EPSG:9214), offered for exchange with official maps.
+minor_services : tuple[str, ...]
+    ``service=*`` values of ``highway=service`` ways that are not routes by default:
+    driveway, parking_aisle, drive-through, emergency_access (load with
+    ``minor_ways=True`` to plan them). A way whose name says kiệt, hẻm or ngõ is a
+    route whatever its service tag.
+minor_footways : tuple[str, ...]
+    ``footway=*`` values of paths that belong to a street (sidewalk, crossing): not
+    routes of their own by default.
+private_access : tuple[str, ...]
+    ``access=*`` values that take a way off the plan by default (private, no).
+park_kinds : tuple[str, ...]
+    Open-space kinds a path may lie in to be a park path (park, garden, playground,
+    common, recreation_ground, village_green, grass).
+park_path_share : float
+    A path (footway, path, steps, cycleway, ...) is a park path, not planned by
+    default, when more than this share of its length (0.5) lies in park polygons.
+stub_length_m : float
+    A planned dead-end branch shorter than this (15 m) that touches exactly one
+    other planned route is folded into that route; its dead end is a ``stub`` end,
+    not an alley end that needs a camera.
+route_width_m : dict[str, float]
+    Route width by kind when OSM has neither ``width`` nor ``lanes``: street 8,
+    alley 3.5, lane 2.5, path 2 m.
+arterial_width_m : float
+    The width of an arterial street without a width tag (14 m).
+lane_width_m : float
+    Width of one traffic lane, for ways tagged ``lanes`` but not ``width`` (3 m).
+quality_footprint_m, quality_sample_m : float
+    Map quality: a planned route is lined by buildings where a mapped footprint lies
+    within 6 m of its centreline, tested every 5 m.
+quality_good_share, quality_partial_share : float
+    Map quality verdict: ``good`` when at least 60 % of the planned length is lined by
+    mapped footprints, ``partial`` from 25 %, ``poor`` below (sight lines cross unmapped
+    houses, so coverage is overstated).
 
 Geometry
 --------
@@ -35,6 +69,14 @@ sliver_tolerance_m : float
 pole_distance_m : float
     Poles and street lamps farther than this from a planned route are not
     candidate sites (20 m).
+corridor_margin_m : float
+    Where the map lacks buildings, sight lines stay inside the route corridors
+    (each route buffered by half its width) and mapped open space; they may pass
+    this far outside (0.5 m of slack for widths and GPS). See
+    ``covplan.geometry.visibility``.
+corridor_snap_m : float
+    A camera standing outside every corridor (a surveyed camera's GPS point on its
+    house) looks out from the nearest point of a corridor within this distance (15 m).
 
 Camera
 ------
@@ -43,10 +85,21 @@ dori_px_per_m : dict[str, float]
     recognise 125, identify 250 px/m. The 2025 edition renames the levels;
     keep the numbers here.
 default_level_by_kind : dict[str, str]
-    The DORI level a plan asks for along each route kind.
+    The DORI level a plan asks for along each route kind: ``detect`` along alleys,
+    branch alleys and paths, ``observe`` along streets. The ward's rule (IEC 62676-4
+    levels): everyone entering or leaving an alley is seen at a high level at its
+    mouths and dead ends (:data:`end_level`); along the alley it is enough to see
+    that someone is there and where they go (detect, 25 px/m: "the presence of a
+    person can be reliably determined"); on a street, with more people and
+    vehicles, their clothing and actions (observe, 62.5 px/m: "characteristic
+    details such as clothing"). Change it per kind, or per plan with
+    ``PlanOptions(level_by_kind=...)``.
 end_level : str
-    The DORI level asked at alley ends and intersections (``"recognise"``:
-    who enters or leaves).
+    The DORI level asked at alley ends and intersections (``"recognise"``, 125 px/m:
+    "whether an individual is the same as someone seen before" — who enters or
+    leaves).
+retention_days : int
+    Days of recording a new camera keeps (7), which sizes its storage card.
 mount_height_m : float
     Default mounting height of a new camera on a pole (3.5 m).
 tilt_deg : float
@@ -56,6 +109,11 @@ Optimisation
 ------------
 reaim_cost_vnd : float
     Cost of asking an owner to re-aim a camera (a visit; 200 000 VND).
+filler_preference_vnd : int
+    Among plans with the fewest cameras and equal cost, the ward's rule prefers
+    alley ends, junctions, bends and poles to filler positions mid-alley: each camera
+    at a filler position weighs this much more in the optimiser (10 000 VND; a
+    tie-break, never part of the bill).
 time_limit_s : float
     Default solver time limit (60 s).
 solver : str
@@ -127,6 +185,8 @@ site_spacing_m: float = 10.0
 headings: int = 8
 sliver_tolerance_m: float = 1.5
 pole_distance_m: float = 20.0  # geometry (issue 3)
+corridor_margin_m: float = 0.5
+corridor_snap_m: float = 15.0
 
 dori_px_per_m: dict[str, float] = {
     "detect": 25.0,
@@ -136,15 +196,17 @@ dori_px_per_m: dict[str, float] = {
 }
 default_level_by_kind: dict[str, str] = {
     "street": "observe",
-    "alley": "observe",
-    "lane": "observe",
-    "path": "observe",
+    "alley": "detect",
+    "lane": "detect",
+    "path": "detect",
 }
 end_level: str = "recognise"
 mount_height_m: float = 3.5
 tilt_deg: float = 15.0
+retention_days: int = 7
 
 reaim_cost_vnd: float = 200_000.0
+filler_preference_vnd: int = 10_000
 time_limit_s: float = 60.0
 solver: str = "highs"
 
@@ -180,5 +242,28 @@ verify_min_motion_share: float = 0.0005
 
 # -- survey (issue 4) --
 survey_max_gps_error_m: float = 25.0
+
+# -- area realism (issue 12) --
+minor_services: tuple[str, ...] = ("driveway", "parking_aisle", "drive-through", "emergency_access")
+minor_footways: tuple[str, ...] = ("sidewalk", "crossing")
+private_access: tuple[str, ...] = ("private", "no")
+park_kinds: tuple[str, ...] = (
+    "park",
+    "garden",
+    "playground",
+    "common",
+    "recreation_ground",
+    "village_green",
+    "grass",
+)
+park_path_share: float = 0.5
+stub_length_m: float = 15.0
+route_width_m: dict[str, float] = {"street": 8.0, "alley": 3.5, "lane": 2.5, "path": 2.0}
+arterial_width_m: float = 14.0
+lane_width_m: float = 3.0
+quality_footprint_m: float = 6.0
+quality_sample_m: float = 5.0
+quality_good_share: float = 0.6
+quality_partial_share: float = 0.25
 
 lang: str = "vi"

@@ -164,6 +164,55 @@ LABELS: dict[str, dict[str, str]] = _nfc(
             "Không tải được thư viện bản đồ (máy không có mạng): đây là ảnh bản đồ tĩnh.",
             "The web-map library could not load (offline): this is the static map.",
         ),
+        # ---- area realism: the map-quality report (covplan.area.quality, issue 12)
+        "map_quality_poor": (
+            "Bản đồ còn thiếu nhà: chỉ {share}% chiều dài tuyến có nhà được vẽ trong vòng {m} m. "
+            "Tầm nhìn camera có thể bị tính dư; hãy bổ sung nhà trên OpenStreetMap "
+            "hoặc kiểm tra tại chỗ.",
+            "The map lacks houses: only {share}% of the planned route length has a mapped "
+            "building within {m} m. Camera views may be overstated; add buildings to "
+            "OpenStreetMap or check on site.",
+        ),
+        "map_quality_partial": (
+            "Bản đồ mới có một phần nhà: {share}% chiều dài tuyến có nhà được vẽ trong vòng {m} m. "
+            "Hãy kiểm tra tầm nhìn tại chỗ ở những đoạn chưa có nhà.",
+            "Houses are partly mapped: {share}% of the planned route length has a mapped "
+            "building within {m} m. Check views on site where no house is mapped.",
+        ),
+        "map_quality_unnamed": (
+            "Tuyến trong kế hoạch chưa có tên: {n} ({km} km); hãy ghi tên kiệt, hẻm "
+            "để lập sơ đồ tuyến.",
+            "Planned routes without a name: {n} ({km} km); name the alleys to draw route maps.",
+        ),
+        "map_quality_no_width": (
+            "{share}% chiều dài tuyến không có độ rộng trên bản đồ; dùng độ rộng mặc định "
+            "theo loại tuyến.",
+            "{share}% of the planned route length has no width on the map; default widths "
+            "by route kind are used.",
+        ),
+        "map_quality_service": (
+            "Không đưa vào kế hoạch {km} km đường nội bộ ({kinds}); nạp lại với "
+            "minor_ways=True nếu cần.",
+            "{km} km of service ways ({kinds}) are left out of the plan; load with "
+            "minor_ways=True to plan them.",
+        ),
+        "map_quality_footway": (
+            "{km} km vỉa hè và lối qua đường được tính theo tuyến đường chính, không lập riêng.",
+            "{km} km of sidewalks and crossings count with their street, not as routes.",
+        ),
+        "map_quality_park": (
+            "Không đưa vào kế hoạch {km} km lối đi trong công viên.",
+            "{km} km of paths inside parks are left out of the plan.",
+        ),
+        "map_quality_private": (
+            "Không đưa vào kế hoạch {km} km đường riêng (access=private/no).",
+            "{km} km of private ways (access=private/no) are left out of the plan.",
+        ),
+        "map_quality_no_open_space": (
+            "Bản đồ không có công viên, quảng trường hay bãi xe: tầm nhìn chỉ tính "
+            "trong lòng đường.",
+            "The map has no parks, squares or parking: views are limited to the street corridor.",
+        ),
         # ---- the planning pipeline and the notebook explorer
         "demo_ward_name": ("Phường mẫu (dữ liệu giả lập)", "Demo ward (synthetic data)"),
         "proven_optimal": ("đã chứng minh là ít nhất", "proven the fewest"),
@@ -340,6 +389,124 @@ def survey_value(field: str, value: str, lang: str = "vi") -> str:
     entry = SURVEY_VALUES.get(field, {}).get(value)
     return entry[lang] if entry else value
 
+
+# ---- whole-cost bill (covplan.camera.costs)
+# The words of the itemised bill a ward meeting reads: the parts of the bill, the mount
+# kinds, who must agree to a mount, how a camera is connected and powered, the units and
+# the notes. Mount kinds and consent parties that are already VALUES keep their word.
+
+#: Words of the cost model, keyed by group (part, mount_kind, consent, connectivity, power,
+#: unit, text), then by key.
+COST_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "part": _nfc(
+        {
+            "camera": ("Camera", "Camera"),
+            "mount": ("Vị trí lắp (giá đỡ, cột)", "Mount (bracket, pole)"),
+            "cable": ("Dây cáp", "Cable"),
+            "power": ("Nguồn điện", "Power supply"),
+            "labour": ("Công lắp đặt và cài đặt camera", "Camera installation and set-up"),
+            "storage": ("Lưu hình (thẻ nhớ, đầu ghi)", "Storage (microSD card, recorder)"),
+            "connectivity": ("Kết nối mạng", "Network connection"),
+            "reaim": ("Xoay hướng camera hiện có", "Re-aim existing cameras"),
+            "electricity": ("Tiền điện", "Electricity"),
+        }
+    ),
+    "mount_kind": {
+        "pole": VALUES["pole"],
+        "street_lamp": VALUES["street_lamp"],
+        "wall": VALUES["wall"],
+        **_nfc(
+            {
+                "gate": ("cổng, hàng rào cơ quan", "gate or fence"),
+                "new_pole": ("cột thép mới", "new steel pole"),
+            }
+        ),
+    },
+    "consent": {
+        "household": VALUES["household"],
+        "agency": VALUES["agency"],
+        **_nfc(
+            {
+                "power_company": ("điện lực", "power company"),
+                "ward": ("UBND phường", "ward committee"),
+                "none": ("không cần ai", "nobody"),
+            }
+        ),
+    },
+    "connectivity": _nfc(
+        {
+            "wifi": ("mạng Wi-Fi của hộ gia đình", "the household's Wi-Fi/router"),
+            "4g": ("bộ phát 4G + SIM", "4G router + SIM"),
+        }
+    ),
+    "power": _nfc(
+        {
+            "poe": ("bộ cấp nguồn PoE", "PoE injector"),
+            "adapter": ("nguồn 12 V", "12 V adapter"),
+        }
+    ),
+    "unit": _nfc(
+        {
+            "camera": ("camera", "camera"),
+            "mount": ("vị trí", "mount"),
+            "m": ("m", "m"),
+            "item": ("bộ", "item"),
+            "visit": ("lần", "visit"),
+            "month": ("tháng", "month"),
+        }
+    ),
+    "text": _nfc(
+        {
+            "part": ("Hạng mục", "Item"),
+            "quantity": ("Số lượng", "Quantity"),
+            "unit": ("Đơn vị", "Unit"),
+            "share": ("Tỉ trọng", "Share"),
+            "note": ("Ghi chú", "Note"),
+            "total": ("Tổng cộng", "Total"),
+            "one_off": ("Chi phí một lần", "One-off cost"),
+            "monthly": ("Chi phí hằng tháng", "Monthly cost"),
+            "must_agree": ("cần {who} đồng ý", "the {who} must agree"),
+            "card": ("thẻ nhớ {gb} GB", "{gb} GB microSD card"),
+            "recorder": (
+                "đầu ghi: cần {gb} GB/camera cho {days} ngày, quá thẻ {max_gb} GB",
+                "recorder: {gb} GB per camera for {days} days is more than a {max_gb} GB card",
+            ),
+            "visits": ("{n} lần × {vnd} VNĐ", "{n} visits × {vnd} VND"),
+            "estimate": (
+                "Giá ước tính, cần thay bằng báo giá thực tế",
+                "Prices are estimates: replace them with real quotes",
+            ),
+        }
+    ),
+}
+
+
+def cost_label(group: str, key: str, lang: str = "vi", **fmt: object) -> str:
+    """Return a word of the whole-cost bill (the key itself when unknown).
+
+    Parameters
+    ----------
+    group
+        ``part``, ``mount_kind``, ``consent``, ``connectivity``, ``power``, ``unit`` or ``text``.
+    key
+        The key in the group, e.g. ``"new_pole"``.
+    lang
+        ``"vi"`` or ``"en"``.
+    **fmt
+        Values for ``{placeholders}`` in the phrase.
+
+    Returns
+    -------
+    str
+        The word, e.g. ``"cột thép mới"``.
+    """
+    _check_lang(lang)
+    entry = COST_LABELS.get(group, {}).get(key)
+    text = entry[lang] if entry else key
+    return text.format(**fmt) if fmt else text
+
+
+# ---- end of whole-cost bill
 
 _COMPASS_16 = {
     "en": [

@@ -1,19 +1,17 @@
-"""Poses from surveyed cameras, and phased plans."""
+"""Poses from surveyed cameras (phased plans: tests/test_phasing.py)."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
 from covplan import InputError
 from covplan.camera.spec import load_catalogue
 from covplan.geometry import camera_poses
-from covplan.optimise import poses_from, solve_in_phases
+from covplan.optimise import poses_from
 from covplan.optimise.options import POSE_COLUMNS
-from covplan.optimise.phases import assign_phases
 
 
 def cameras():
@@ -51,74 +49,6 @@ def test_reaim_skips_the_current_heading():
     cams = cameras().iloc[[0]].assign(heading_deg=45.0)
     poses = camera_poses(cams, reaim=True, headings=8)
     assert (poses.source == "reaim").sum() == 7
-
-
-def test_assign_phases_pilot_and_per_group():
-    t = pd.DataFrame(
-        {
-            "route_id": ["r1"] * 5 + ["r2"] * 3 + ["r3"] * 2 + ["r4"] * 4,
-            "group_id": ["g1"] * 10 + ["g2"] * 4,
-        }
-    )
-    phase = assign_phases(t, per_group=1)
-    assert phase[t.route_id == "r1"].eq(0).all()  # longest alley: the pilot
-    assert phase[t.route_id == "r4"].eq(1).all()  # g2's top alley
-    assert phase[t.route_id.isin(["r2", "r3"])].eq(2).all()
-
-
-def test_phases_keep_earlier_cameras():
-    # t0 in the pilot (route r1), t1 in phase 1 (r2). The pilot's cheapest plan is pose
-    # 0; phase 1 must keep it and add pose 1, though pose 1 alone would see both.
-    A = np.array([[1, 1], [0, 1]])
-    targets = gpd.GeoDataFrame(
-        {"target_id": [0, 1], "route_id": ["r1", "r2"], "group_id": ["g", "g"], "k_required": 1},
-        geometry=[Point(0, 0), Point(5, 0)],
-        crs=32648,
-    )
-    assert assign_phases(targets).tolist() == [0, 1]
-    poses = gpd.GeoDataFrame(
-        {
-            "source": "new",
-            "camera_id": None,
-            "site_id": ["s0", "s1"],
-            "cost": [1.0, 2.0],
-        },
-        geometry=[Point(0, 1), Point(5, 1)],
-        crs=32648,
-    )
-    sites = pd.DataFrame({"site_id": ["s0", "s1"], "capacity": [1, 1]})
-    model, phase = solve_in_phases(targets, poses, A, sites=sites)
-    assert model.selected.tolist() == [True, True]
-    assert phase == [0, 1]
-    assert np.all(model.cover_count >= 1)
-    # alone, phase 1's plan would be pose 1 only: the pilot's camera is what keeps pose 0
-    alone, _ = solve_in_phases(targets.assign(route_id="r1"), poses, A, sites=sites)
-    assert alone.selected.tolist() == [False, True]
-
-
-def test_phases_turn_a_kept_camera_later_and_respect_forbidden_sites():
-    # camera c keeps (sees t0, the pilot); phase 1 needs t1, seen by c's re-aim or a
-    # new camera at s1, which is forbidden: c turns in phase 1 and keeps phase 1's label
-    A = np.array([[1, 1, 0], [0, 1, 1]])
-    targets = gpd.GeoDataFrame(
-        {"target_id": [0, 1], "route_id": ["r1", "r2"], "group_id": "g", "k_required": 1},
-        geometry=[Point(0, 0), Point(5, 0)],
-        crs=32648,
-    )
-    poses = gpd.GeoDataFrame(
-        {
-            "source": ["keep", "reaim", "new"],
-            "camera_id": ["c", "c", None],
-            "site_id": [None, None, "s1"],
-            "cost": [0.0, 2e5, 1.5e6],
-        },
-        geometry=[Point(0, 1)] * 2 + [Point(5, 1)],
-        crs=32648,
-    )
-    sites = pd.DataFrame({"site_id": ["s1"], "capacity": [1]})
-    model, phase = solve_in_phases(targets, poses, A, sites=sites, forbidden_sites=["s1"])
-    assert model.selected.tolist() == [False, True, False]
-    assert phase == [None, 1, None]
 
 
 def on_a_wall():

@@ -125,41 +125,67 @@ def test_view_targets_feed_the_picture_check(plan, tmp_path):
     assert (vt["px_per_m"] > 0).all()
 
 
-def test_phases_are_planned_in_turn(plan):
-    """Each phase's cameras see its targets on their own; later phases only add cameras."""
+def _phase_inputs(plan):
+    """The plan's own arrays, as the phases and budgets take them."""
     import numpy as np
 
-    from covplan.optimise.phases import assign_phases
+    selected = np.asarray(plan.selected, dtype=bool)
+    kept = selected & (plan.poses["source"] == "keep").to_numpy()
+    args = (
+        plan.coverage.seen,
+        selected,
+        plan.poses["cost"].to_numpy(),
+        plan.targets["k_required"].to_numpy(),
+        plan.targets["route_id"].to_numpy(),
+        plan.area.routes,
+    )
+    return args, kept
 
-    t_phase = assign_phases(plan.targets).to_numpy()
-    pose_phase = plan.poses["phase"].to_numpy(dtype=float)  # NaN: not chosen
-    chosen = np.asarray(plan.selected, dtype=bool)
-    assert (np.isfinite(pose_phase) == chosen).all()
-    seen = plan.coverage.seen.tocsr()
-    k = plan.targets["k_required"].to_numpy()
-    coverable = np.asarray(seen.sum(axis=1)).ravel() >= k
-    for p in sorted(set(t_phase)):
-        upto = np.isfinite(pose_phase) & (pose_phase <= p)
+
+def test_phases_are_cut_from_the_one_plan(plan):
+    """Pilot, phase 1 and phase 2 are the plan cut in three: no camera added, each phase's
+    routes complete at its end (phases used to be re-solved, adding cameras)."""
+    import numpy as np
+
+    from covplan.optimise import phase_plan
+
+    args, kept = _phase_inputs(plan)
+    seen, selected, cost, k, target_route, routes = args
+    phased = phase_plan(*args, always=kept)
+    assert phased.extra_cameras == 0
+    assert ((phased.pose_phase >= 0) | kept).tolist() == selected.tolist()
+    seen = seen.tocsc()
+    for route, p in phased.route_phase.items():
+        if p < 0:
+            continue
+        upto = kept | ((phased.pose_phase >= 0) & (phased.pose_phase <= p))
+        rows = target_route == route
         views = np.asarray(seen[:, upto].sum(axis=1)).ravel()
-        due = (t_phase <= p) & coverable
-        assert (views[due] >= k[due]).all(), f"phase {p} leaves its own targets unseen"
-    assert set(t_phase) == {0, 1, 2}
-    assert set(plan.install["phase"]) <= {0, 1, 2} and 0 in set(plan.install["phase"])
+        assert (views[rows] >= k[rows]).all(), f"{route} is not complete at the end of phase {p}"
+    by_id = routes.set_index(routes["route_id"].astype(str).to_numpy())
+    kind, group = by_id["kind"], by_id["group_id"]
+    assert kind[phased.pilot_route] in ("alley", "lane")
+    assert {0, 1, 2} <= set(phased.route_phase)
+    assert phased.by_group["cost_vnd"].sum() == cost[selected & ~kept].sum()
+    alleys1 = [r for r, p in phased.route_phase.items() if p == 1 and kind[r] in ("alley", "lane")]
+    assert group[alleys1].value_counts().le(2).all()  # one or two whole alleys per group
 
 
-def test_pilot_is_the_fewest_cameras_for_the_pilot_alley(plan):
-    """Phase 0 is planned on its own: as few new cameras as the pilot alley needs."""
+def test_a_budget_finishes_whole_alleys(plan):
+    """Half the plan's money buys whole routes of the plan, not a bit of every alley."""
     import numpy as np
 
-    from covplan.optimise import CameraCover
-    from covplan.optimise.phases import assign_phases
+    from covplan.optimise import budget_selection
 
-    t_phase = assign_phases(plan.targets).to_numpy()
-    pilot = plan.targets.assign(k_required=np.where(t_phase == 0, plan.targets["k_required"], 0))
-    alone = CameraCover.from_geodataframes(
-        pilot, plan.poses, plan.coverage, sites=plan.sites, allow_uncovered=True
-    ).solve("highs", time_limit_s=30)
-    phase = plan.poses["phase"].to_numpy(dtype=float)
-    pilot_new = int(((phase == 0) & (plan.poses["source"] == "new").to_numpy()).sum())
-    assert alone.result.stage("cameras").status == "optimal"
-    assert pilot_new == alone.n_new
+    args, kept = _phase_inputs(plan)
+    seen, selected, cost, k, target_route, _ = args
+    budget = int(cost[selected & ~kept].sum()) // 2
+    bought = budget_selection(*args, budget, always=kept)
+    assert 0 < bought.spent_vnd <= budget and bought.left_vnd == budget - bought.spent_vnd
+    assert (bought.selected <= selected).all() and bought.routes_done and bought.skipped
+    seen = seen.tocsr()
+    need = np.minimum(k, np.asarray(seen[:, selected].sum(axis=1)).ravel())
+    views = np.asarray(seen[:, bought.selected].sum(axis=1)).ravel()
+    for route in bought.routes_done:
+        rows = target_route == route
+        assert (views[rows] >= need[rows]).all(), f"{route} is bought in part"

@@ -17,9 +17,19 @@ from covplan._errors import CRSError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["LAYERS", "Area", "ensure_metric", "keyed", "metric_crs_for"]
+__all__ = [
+    "LAYERS",
+    "OPEN_SPACE_COLUMNS",
+    "Area",
+    "empty_open_space",
+    "ensure_metric",
+    "keyed",
+    "metric_crs_for",
+]
 
-Layer = Literal["routes", "segments", "nodes", "buildings", "poles", "osm_cameras", "groups"]
+Layer = Literal[
+    "routes", "segments", "nodes", "buildings", "poles", "osm_cameras", "groups", "open_space"
+]
 LAYERS: tuple[Layer, ...] = (
     "routes",
     "segments",
@@ -28,7 +38,23 @@ LAYERS: tuple[Layer, ...] = (
     "poles",
     "osm_cameras",
     "groups",
+    "open_space",
 )
+OPEN_SPACE_COLUMNS = ("open_space_id", "kind", "name")
+
+
+def empty_open_space() -> gpd.GeoDataFrame:
+    """Return an empty open-space table (``open_space_id``, ``kind``, ``name``, geometry).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        No rows, EPSG:4326.
+    """
+    return gpd.GeoDataFrame(
+        {c: pd.Series(dtype=object) for c in OPEN_SPACE_COLUMNS},
+        geometry=gpd.GeoSeries([], crs=4326),
+    )
 
 
 @dataclass
@@ -55,6 +81,10 @@ class Area:
         ``man_made=surveillance`` nodes with their tags, index ``camera_id``.
     groups
         Residential groups (tổ dân phố), index ``group_id``; may be empty.
+    open_space
+        Mapped open ground a camera sees across (parks, gardens, playgrounds,
+        pitches, squares, parking, water, grass), index ``open_space_id``; columns
+        ``kind``, ``name``; may be empty.
     boundary
         The area's outline in EPSG:4326.
     crs
@@ -73,6 +103,7 @@ class Area:
     boundary: BaseGeometry
     crs: pyproj.CRS
     source: str = ""
+    open_space: gpd.GeoDataFrame = field(default_factory=empty_open_space)
     _metric_cache: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
     def metric(self, layer: Layer) -> gpd.GeoDataFrame:
@@ -82,7 +113,7 @@ class Area:
         ----------
         layer
             One of ``routes``, ``segments``, ``nodes``, ``buildings``, ``poles``,
-            ``osm_cameras``, ``groups``.
+            ``osm_cameras``, ``groups``, ``open_space``.
 
         Returns
         -------
@@ -113,7 +144,7 @@ class Area:
         -------
         pandas.Series
             Routes by kind, planned routes, length in km, buildings, poles,
-            OSM cameras, groups.
+            OSM cameras, groups, open-space polygons.
         """
         r = self.routes
         out: dict[str, float] = {f"routes_{k}": int((r["kind"] == k).sum()) for k in _KINDS}
@@ -125,6 +156,7 @@ class Area:
         out["poles"] = len(self.poles)
         out["osm_cameras"] = len(self.osm_cameras)
         out["groups"] = len(self.groups)
+        out["open_space"] = len(self.open_space)
         return pd.Series(out, name=self.source or "area")
 
     def __repr__(self) -> str:
@@ -133,6 +165,7 @@ class Area:
             f"({int(self.routes['planned'].sum()) if len(self.routes) else 0} planned), "
             f"{len(self.buildings)} buildings, {len(self.poles)} poles, "
             f"{len(self.osm_cameras)} OSM cameras, {len(self.groups)} groups, "
+            f"{len(self.open_space)} open spaces, "
             f"crs={self.crs.to_string()})"
         )
 

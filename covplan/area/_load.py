@@ -27,9 +27,17 @@ from shapely.geometry.base import BaseGeometry
 from covplan import settings
 from covplan._errors import InputError
 from covplan._text import clean_text
-from covplan.area._area import Area, keyed, metric_crs_for
+from covplan.area._area import Area, empty_open_space, keyed, metric_crs_for
+from covplan.area.corridor import widths_from_segments
 from covplan.area.groups import assign_groups, read_groups
-from covplan.area.routes import ROUTE_HIGHWAYS, classify, routes_from_segments
+from covplan.area.routes import (
+    ROUTE_HIGHWAYS,
+    classify,
+    fold_stubs,
+    park_share,
+    routes_from_segments,
+    unplanned_reasons,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +52,28 @@ __all__ = [
 FEATURE_TAGS: dict[str, bool | str | list[str]] = {
     "building": True,
     "power": ["pole"],
-    "highway": ["street_lamp"],
+    "highway": ["street_lamp", "pedestrian"],
     "man_made": ["surveillance"],
+    # open space (issue 12): ground a camera sees across
+    "leisure": ["park", "garden", "playground", "pitch", "common"],
+    "landuse": ["grass", "recreation_ground", "village_green"],
+    "place": ["square"],
+    "amenity": ["parking"],
+    "natural": ["water"],
+    "waterway": ["riverbank"],
+    "water": True,
 }
+# (tag, values or None for any, the open-space kind or None for the tag's value), first match wins
+_OPEN_SPACE_RULES: tuple[tuple[str, frozenset[str] | None, str | None], ...] = (
+    ("leisure", frozenset({"park", "garden", "playground", "pitch", "common"}), None),
+    ("landuse", frozenset({"grass", "recreation_ground", "village_green"}), None),
+    ("place", frozenset({"square"}), "square"),
+    ("highway", frozenset({"pedestrian"}), "square"),
+    ("amenity", frozenset({"parking"}), "parking"),
+    ("natural", frozenset({"water"}), "water"),
+    ("waterway", frozenset({"riverbank"}), "water"),
+    ("water", None, "water"),
+)
 CAMERA_TAGS = (
     "camera:direction",
     "camera:type",
@@ -57,7 +84,11 @@ CAMERA_TAGS = (
     "surveillance:zone",
 )
 _NOT_TAGS = frozenset({"visible", "version", "changeset", "timestamp", "user", "uid"})
-_WAY_TAGS = ["name", "highway", "service", "width", "est_width", "oneway", "surface"]
+_WAY_TAGS = [
+    "name", "highway", "service", "access", "footway", "lanes", "width", "est_width", "oneway",
+    "surface",
+]  # fmt: skip
+_SPLIT_TAGS = ["name", "highway", "service", "access", "footway", "lanes", "width", "est_width"]
 
 BBox = tuple[float, float, float, float]
 
@@ -174,6 +205,7 @@ def area_from_xml(
     groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     kinds: Iterable[str] | None = None,
     arterials: bool = False,
+    minor_ways: bool = False,
 ) -> Area:
     """Load a ward from an OpenStreetMap XML file (``.osm``, ``.osm.bz2``, ``.osm.gz``).
 
@@ -192,6 +224,12 @@ def area_from_xml(
         Route kinds a plan covers (default ``settings.planned_kinds``).
     arterials
         Plan for arterial streets too (primary, secondary, ...). Off by default.
+    minor_ways
+        Plan for minor ways too: ``highway=service`` driveways, parking aisles,
+        drive-throughs and emergency accesses (unless named kiệt, hẻm or ngõ),
+        sidewalks and crossings (``footway=sidewalk`` / ``crossing``), ways tagged
+        ``access=private`` or ``no``, and paths lying mostly in a park.
+        Off by default; ``routes["unplanned_reason"]`` says why a route is off.
 
     Returns
     -------
@@ -235,6 +273,7 @@ def area_from_xml(
         groups=groups,
         kinds=kinds,
         arterials=arterials,
+        minor_ways=minor_ways,
         source=str(p),
     )
     logger.info(
@@ -254,6 +293,7 @@ def area_from_polygon(
     groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     kinds: Iterable[str] | None = None,
     arterials: bool = False,
+    minor_ways: bool = False,
     source: str = "",
 ) -> Area:
     """Download a ward inside a polygon from OpenStreetMap (needs the internet).
@@ -262,7 +302,7 @@ def area_from_polygon(
     ----------
     polygon
         The ward's outline in EPSG:4326 (longitude, latitude).
-    groups, kinds, arterials
+    groups, kinds, arterials, minor_ways
         As in :func:`area_from_xml`.
     source
         A label for messages (default: the polygon's bounds).
@@ -290,6 +330,7 @@ def area_from_polygon(
         groups=groups,
         kinds=kinds,
         arterials=arterials,
+        minor_ways=minor_ways,
         source=source or f"polygon {tuple(round(b, 5) for b in polygon.bounds)}",
     )
 
@@ -300,6 +341,7 @@ def area_from_place(
     groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     kinds: Iterable[str] | None = None,
     arterials: bool = False,
+    minor_ways: bool = False,
 ) -> Area:
     """Download a ward by name from OpenStreetMap (needs the internet).
 
@@ -307,7 +349,7 @@ def area_from_place(
     ----------
     name
         A place Nominatim knows, e.g. ``"Phường Đa Kao, Quận 1, Hồ Chí Minh"``.
-    groups, kinds, arterials
+    groups, kinds, arterials, minor_ways
         As in :func:`area_from_xml`.
 
     Returns
@@ -320,7 +362,12 @@ def area_from_place(
     gdf = ox.geocode_to_gdf(clean_text(name))
     polygon = shapely.union_all(gdf.geometry.to_numpy())
     return area_from_polygon(
-        polygon, groups=groups, kinds=kinds, arterials=arterials, source=clean_text(name)
+        polygon,
+        groups=groups,
+        kinds=kinds,
+        arterials=arterials,
+        minor_ways=minor_ways,
+        source=clean_text(name),
     )
 
 
@@ -331,13 +378,16 @@ def area_from_file(
     groups: str | os.PathLike[str] | gpd.GeoDataFrame | None = None,
     kinds: Iterable[str] | None = None,
     arterials: bool = False,
+    minor_ways: bool = False,
 ) -> Area:
     """Load routes and buildings a planner drew in QGIS (GeoPackage, GeoJSON, Shapefile).
 
     A GeoPackage may hold layers ``routes`` (lines), ``buildings`` (polygons),
-    ``poles`` (points) and ``groups`` (polygons). A GeoJSON or Shapefile may mix
-    lines and polygons: lines are routes, polygons buildings. Route lines take
-    their ``name`` and ``highway`` (or ``kind``) columns when present.
+    ``poles`` (points), ``groups`` (polygons) and ``open_space`` (polygons with
+    ``kind`` — park, square, parking, ... — and ``name`` columns when present;
+    kind ``other`` when it has none). A GeoJSON or Shapefile may mix lines and
+    polygons: lines are routes, polygons buildings. Route lines take their
+    ``name`` and ``highway`` (or ``kind``) columns when present.
 
     Parameters
     ----------
@@ -345,7 +395,7 @@ def area_from_file(
         The file.
     buildings
         A separate file of building polygons, if the routes file has none.
-    groups, kinds, arterials
+    groups, kinds, arterials, minor_ways
         As in :func:`area_from_xml`.
 
     Returns
@@ -396,6 +446,7 @@ def area_from_file(
     if polys is not None:
         everything.append(polys.geometry.to_numpy())
     boundary = box(*shapely.total_bounds(np.concatenate(everything)))
+    drawn = layers.get("open_space")
     return _area_from_graph(
         graph,
         features,
@@ -403,7 +454,9 @@ def area_from_file(
         groups=groups,
         kinds=kinds,
         arterials=arterials,
+        minor_ways=minor_ways,
         source=str(p),
+        open_space=_open_space_from_layer(drawn) if drawn is not None else None,
     )
 
 
@@ -430,13 +483,27 @@ def _first(value: Any) -> str:
     return clean_text(value)
 
 
-def _width(value: Any) -> float:
-    text = _first(value).lower().replace(",", ".").replace("m", "").strip()
+def _width(*values: Any) -> float:
+    """The first valid width in metres among tag values (``width``, then ``est_width``)."""
+    for value in values:
+        text = _first(value).lower().replace(",", ".").replace("m", "").strip()
+        try:
+            w = float(text)
+        except ValueError:
+            continue
+        if 0 < w < 100:
+            return w
+    return float("nan")
+
+
+def _lanes(value: Any) -> float:
+    """The number of lanes from an OSM ``lanes`` tag (``"2"``, ``"2;3"``), NaN otherwise."""
+    text = _first(value).replace(",", ";").split(";")[0].strip()
     try:
-        w = float(text)
+        n = float(text)
     except ValueError:
         return float("nan")
-    return w if 0 < w < 100 else float("nan")
+    return n if 0 < n < 20 else float("nan")
 
 
 def _area_from_graph(
@@ -447,7 +514,9 @@ def _area_from_graph(
     groups: str | os.PathLike[str] | gpd.GeoDataFrame | None,
     kinds: Iterable[str] | None,
     arterials: bool,
+    minor_ways: bool = False,
     source: str,
+    open_space: gpd.GeoDataFrame | None = None,
 ) -> Area:
     crs = metric_crs_for(boundary)
     segments = _segments(graph, boundary)
@@ -460,7 +529,20 @@ def _area_from_graph(
     if unknown:
         msg = "kinds must be among street, alley, lane, path"
         raise InputError(msg, value=sorted(unknown))
-    routes["planned"] = routes["kind"].isin(planned_kinds) & (arterials | ~routes["arterial"])
+    buildings, poles, cameras = _split_features(features, boundary)
+    if open_space is None:
+        open_space = _open_space(features, boundary)
+    parks = open_space[open_space["kind"].isin(settings.park_kinds)].to_crs(crs)
+    routes["unplanned_reason"] = unplanned_reasons(
+        routes,
+        kinds=planned_kinds,
+        arterials=arterials,
+        minor_ways=minor_ways,
+        in_park=park_share(routes.to_crs(crs), parks),
+    )
+    routes["planned"] = routes["unplanned_reason"] == ""
+    routes, segments = fold_stubs(routes, segments)
+    routes["width_m"] = widths_from_segments(routes, segments)
     group_table = (
         read_groups(groups)
         if groups is not None
@@ -472,11 +554,10 @@ def _area_from_graph(
     routes["group_id"] = assign_groups(routes, group_table, crs=crs)
     segments["group_id"] = segments["route_id"].map(routes["group_id"])
     routes = routes[
-        ["route_id", "name", "kind", "highway", "arterial", "group_id", "length_m",
-         "n_segments", "planned", "geometry"]
+        ["route_id", "name", "kind", "highway", "service", "access", "arterial", "group_id",
+         "length_m", "width_m", "n_segments", "planned", "unplanned_reason", "geometry"]
     ]  # fmt: skip
     nodes = _nodes(segments)
-    buildings, poles, cameras = _split_features(features, boundary)
     return Area(
         routes=routes,
         segments=segments,
@@ -488,6 +569,7 @@ def _area_from_graph(
         boundary=boundary,
         crs=crs,
         source=source,
+        open_space=open_space,
     )
 
 
@@ -506,7 +588,8 @@ def _segments(graph: nx.MultiDiGraph, boundary: BaseGeometry) -> gpd.GeoDataFram
     g.graph.setdefault("crs", "epsg:4326")
     import osmnx as ox  # lazy: osmnx loads scikit-learn (seconds at import)
 
-    g = ox.simplify_graph(g, edge_attrs_differ=["name", "highway", "service"])
+    # a segment keeps one value of each tag covplan reads: a change of width splits it
+    g = ox.simplify_graph(g, edge_attrs_differ=_SPLIT_TAGS)
     ug = ox.convert.to_undirected(g)
     edges = ox.convert.graph_to_gdfs(ug, nodes=False, fill_edge_geometry=True).reset_index()
     node_xy = {n: (d["x"], d["y"]) for n, d in ug.nodes(data=True)}
@@ -532,7 +615,10 @@ def _segments(graph: nx.MultiDiGraph, boundary: BaseGeometry) -> gpd.GeoDataFram
                     "name": _first(tags.get("name")),
                     "highway": _first(tags.get("highway")),
                     "service": _first(tags.get("service")),
-                    "width_m": _width(tags.get("width", tags.get("est_width"))),
+                    "access": _first(tags.get("access")),
+                    "footway": _first(tags.get("footway")),
+                    "width_m": _width(tags.get("width"), tags.get("est_width")),
+                    "lanes": _lanes(tags.get("lanes")),
                     "osmid": tags.get("osmid"),
                     "geometry": part,
                 }
@@ -587,11 +673,13 @@ def _nodes(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             ),
         ]
     )
+    ends["stub"] = np.concatenate([_stub_flags(segments)] * 2)
     grouped = ends.groupby("node_id", sort=True)
     out = pd.DataFrame(
         {
             "node_id": grouped.size().index.to_numpy(),
             "degree": grouped.size().to_numpy(),  # a loop counts twice, as in graph theory
+            "n_stubs": grouped["stub"].sum().to_numpy(dtype=int),
             "n_routes": grouped["route_id"].nunique().to_numpy(),
             "route_ids": grouped["route_id"].agg(lambda s: ";".join(sorted(set(s)))).to_numpy(),
             "cut": grouped.size().index.to_numpy() < 0,
@@ -600,6 +688,12 @@ def _nodes(segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geoms = grouped["geometry"].first().to_numpy()
     nodes = gpd.GeoDataFrame(out, geometry=list(geoms), crs=4326)
     return nodes.pipe(keyed, "node_id")
+
+
+def _stub_flags(segments: pd.DataFrame) -> np.ndarray:
+    if "stub" not in segments.columns:
+        return np.zeros(len(segments), dtype=bool)
+    return segments["stub"].fillna(False).to_numpy(dtype=bool)
 
 
 def _split_features(
@@ -655,6 +749,70 @@ def _split_features(
     return buildings, poles, cameras.pipe(keyed, "camera_id")
 
 
+def _open_space(features: gpd.GeoDataFrame, boundary: BaseGeometry) -> gpd.GeoDataFrame:
+    """Open-space polygons (parks, squares, parking, water, ...) inside the boundary."""
+    if features.empty:
+        return empty_open_space()
+    f = features[
+        features.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+        & shapely.intersects(features.geometry.to_numpy(), boundary)
+    ]
+    if "building" in f.columns:
+        f = f[f["building"].isna()]  # a multi-storey car park is a building: it blocks views
+    kind = pd.Series(None, index=f.index, dtype=object)
+    for tag, values, as_kind in _OPEN_SPACE_RULES:
+        if tag not in f.columns:
+            continue
+        value = f[tag].map(_first)
+        hit = kind.isna() & (value != "") & (value.isin(values) if values else True)
+        kind = kind.mask(hit, value if as_kind is None else as_kind)
+    f = f[kind.notna()]
+    if f.empty:
+        return empty_open_space()
+    ids = [f"{el}/{i}" for el, i in f.index]
+    names = f["name"].map(_first) if "name" in f.columns else pd.Series("", index=f.index)
+    out = gpd.GeoDataFrame(
+        {
+            "open_space_id": pd.Series(ids, dtype=object).to_numpy(),
+            "kind": kind[kind.notna()].to_numpy(dtype=object),
+            "name": names.to_numpy(dtype=object),
+        },
+        geometry=f.geometry.to_numpy(),
+        crs=4326,
+    )
+    return out.pipe(keyed, "open_space_id")
+
+
+def _open_space_from_layer(layer: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A planner's ``open_space`` layer as the open-space table (kind ``other`` when unsaid)."""
+    polys = layer[layer.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if polys.empty:
+        return empty_open_space()
+    n = len(polys)
+    cols = polys.columns
+    ids = polys["open_space_id"].astype(str) if "open_space_id" in cols else None
+    out = gpd.GeoDataFrame(
+        {
+            "open_space_id": (
+                ids.to_numpy(dtype=object)
+                if ids is not None
+                else np.array([f"drawn/{i}" for i in range(1, n + 1)], dtype=object)
+            ),
+            "kind": (
+                polys["kind"].map(_first).replace("", "other")
+                if "kind" in cols
+                else pd.Series("other", index=polys.index)
+            ).to_numpy(dtype=object),
+            "name": (
+                polys["name"].map(_first) if "name" in cols else pd.Series("", index=polys.index)
+            ).to_numpy(dtype=object),
+        },
+        geometry=polys.geometry.to_numpy(),
+        crs=4326,
+    )
+    return out.pipe(keyed, "open_space_id")
+
+
 def _number(values: pd.Series) -> np.ndarray:
     """Numbers from OSM tag text such as ``"12"``, ``"12 m"``, ``"3,5"`` (NaN otherwise)."""
     text = values.map(_first).str.lower().str.replace(",", ".").str.rstrip("m ").str.strip()
@@ -685,7 +843,9 @@ def _read_layers(path: Path) -> dict[str, gpd.GeoDataFrame]:
         raise InputError(msg, file=path) from None
     if {"routes", "buildings"} & set(names):
         return {
-            n: _read_any(path, n) for n in names if n in ("routes", "buildings", "poles", "groups")
+            n: _read_any(path, n)
+            for n in names
+            if n in ("routes", "buildings", "poles", "groups", "open_space")
         }
     gdf = _read_any(path, names[0] if len(names) > 1 else None)
     kinds = gdf.geom_type

@@ -17,8 +17,12 @@ def route_ends(area: Area, *, planned_only: bool = True) -> gpd.GeoDataFrame:
     An end is a node where the route's own segments meet only once. Its
     ``end_kind`` is ``dead_end`` when nothing else continues there (a closed
     kiệt), ``mouth`` where the route opens onto another route (the alley's
-    entrance), and ``cut`` where the area's boundary cuts the route (not a real
-    end: plans ignore it).
+    entrance), ``cut`` where the area's boundary cuts the route (not a real
+    end: plans ignore it), and ``stub`` at the far end of a short dead-end
+    branch folded into the route (``segments["stub"]``, see
+    :func:`~covplan.area.routes.fold_stubs`): a recess a few metres deep, not an
+    alley end that needs a camera. Callers that site cameras or targets at alley
+    ends keep ``end_kind`` in ``{"dead_end", "mouth"}``.
 
     Parameters
     ----------
@@ -36,18 +40,35 @@ def route_ends(area: Area, *, planned_only: bool = True) -> gpd.GeoDataFrame:
     seg = area.segments
     if planned_only:
         seg = seg[seg["route_id"].isin(area.routes.index[area.routes["planned"]])]
+    stub = (
+        seg["stub"].fillna(False).to_numpy(dtype=bool)
+        if "stub" in seg.columns
+        else np.zeros(len(seg), dtype=bool)
+    )
     ends = pd.DataFrame(
         {
             "route_id": np.concatenate([seg["route_id"].to_numpy()] * 2),
             "node_id": np.concatenate([seg["u"].to_numpy(), seg["v"].to_numpy()]),
+            "stub": np.concatenate([stub] * 2),
         }
     )
-    count = ends.value_counts(["route_id", "node_id"]).rename("n").reset_index()
-    count = count[count["n"] == 1].sort_values(["route_id", "node_id"])
+    count = (
+        ends.groupby(["route_id", "node_id"], sort=True)["stub"]
+        .agg(["size", "any"])
+        .rename(columns={"size": "n", "any": "stub"})
+        .reset_index()
+    )
+    count = count[count["n"] == 1]
     nodes = area.nodes
     degree = nodes["degree"].reindex(count["node_id"]).to_numpy()
     kind = np.where(
-        count["node_id"].to_numpy() < 0, "cut", np.where(degree == 1, "dead_end", "mouth")
+        count["node_id"].to_numpy() < 0,
+        "cut",
+        np.where(
+            count["stub"].to_numpy(dtype=bool),
+            "stub",
+            np.where(degree == 1, "dead_end", "mouth"),
+        ),
     )
     out = gpd.GeoDataFrame(
         {
@@ -64,6 +85,9 @@ def route_ends(area: Area, *, planned_only: bool = True) -> gpd.GeoDataFrame:
 def intersections(area: Area, *, planned_only: bool = True) -> gpd.GeoDataFrame:
     """Return the nodes where three or more segments, or two or more routes, meet.
 
+    The segments of a folded stub (``nodes["n_stubs"]``) do not count: where a
+    recess a few metres deep leaves a route is no intersection.
+
     Parameters
     ----------
     area
@@ -78,7 +102,8 @@ def intersections(area: Area, *, planned_only: bool = True) -> gpd.GeoDataFrame:
         route_ids, geometry), boundary cuts excluded.
     """
     n = area.nodes
-    mask = ((n["degree"] >= 3) | (n["n_routes"] >= 2)) & ~n["cut"]
+    stubs = n["n_stubs"] if "n_stubs" in n.columns else 0
+    mask = ((n["degree"] - stubs >= 3) | (n["n_routes"] >= 2)) & ~n["cut"]
     if planned_only:
         planned = set(area.routes.index[area.routes["planned"]])
         touches = n["route_ids"].map(lambda s: bool(planned.intersection(s.split(";"))))

@@ -6,6 +6,7 @@ from covplan.geometry.coverage import (
     coverage_gaps,
     coverage_matrix,
     existing_coverage,
+    occluders_for,
     view_polygons,
 )
 from covplan.geometry.sampling import sample_targets
@@ -21,6 +22,7 @@ __all__ = [
     "coverage_gaps",
     "coverage_matrix",
     "existing_coverage",
+    "occluders_for",
     "sample_targets",
     "site_poses",
     "view_polygons",

@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 import shapely.ops
+from shapely.geometry.base import BaseGeometry
 from geopandas import GeoDataFrame
 from pyproj import CRS
 from scipy import sparse
@@ -225,6 +226,8 @@ def occluders_for(
     *,
     crs: CRS | str | int | None = None,
     sliver_tolerance_m: float | None = None,
+    corridor: BaseGeometry | None = None,
+    frame: BaseGeometry | None = None,
 ) -> Occluders:
     """Build the occluders of a buildings table (metric CRS, eroded blocks, footprints by id).
 
@@ -236,17 +239,27 @@ def occluders_for(
         Projected CRS to compute in (default: the table's own, which must be metric).
     sliver_tolerance_m
         Default :data:`covplan.settings.sliver_tolerance_m`.
+    corridor, frame
+        Open space and the region around it (in ``crs``): everything in ``frame``
+        outside the corridor blocks sight lines too (unmapped houses; see
+        :mod:`covplan.geometry.visibility`). None: buildings only.
 
     Returns
     -------
     Occluders
     """
     tol = settings.sliver_tolerance_m if sliver_tolerance_m is None else sliver_tolerance_m
+    extra: dict[str, Any] = {
+        "corridor": corridor,
+        "frame": frame,
+        "corridor_margin_m": settings.corridor_margin_m,
+        "snap_m": settings.corridor_snap_m,
+    }
     if buildings is None or len(buildings) == 0:
-        return Occluders.from_footprints([], [], sliver_tolerance_m=tol)
+        return Occluders.from_footprints([], [], sliver_tolerance_m=tol, **extra)
     b = to_metric(buildings, crs, "buildings")
     bid = [str(i) for i in ids(b, "building_id")]
-    return Occluders.from_footprints(b.geometry.to_numpy(), bid, sliver_tolerance_m=tol)
+    return Occluders.from_footprints(b.geometry.to_numpy(), bid, sliver_tolerance_m=tol, **extra)
 
 
 def coverage_matrix(
@@ -259,6 +272,7 @@ def coverage_matrix(
     default_level: str | float = "observe",
     occluders: Occluders | None = None,
     chunk_pairs: int = 2_000_000,
+    near_zone: bool = True,
 ) -> Coverage:
     """Build the sparse targets × poses coverage matrix with pixel densities.
 
@@ -286,6 +300,11 @@ def coverage_matrix(
         Prebuilt :class:`Occluders` (reuse across calls); overrides ``buildings``.
     chunk_pairs
         Maximum target–pose pairs tested per numpy batch (memory bound).
+    near_zone
+        Count a target in a pose's near dead zone as seen when a person walking along
+        the route passes through the picture (:func:`covplan.geometry.view.near_zone`;
+        the route's direction comes from the targets' ``bearing_deg``, NaN or absent:
+        any direction). False: the dead zone sees nothing.
 
     Returns
     -------
@@ -313,6 +332,11 @@ def coverage_matrix(
     T = xy(tgt) if n_t else np.empty((0, 2))
     P = xy(pos) if n_p else np.empty((0, 2))
     thr = target_thresholds(tgt, default_level)
+    bearing = (
+        pd.to_numeric(tgt["bearing_deg"], errors="coerce").to_numpy(float)
+        if near_zone and "bearing_deg" in tgt.columns
+        else (np.full(n_t, np.nan) if near_zone else None)
+    )
     pa = pose_arrays(pos) if n_p else {}
     mounted_ids = (
         pos["building_id"].to_numpy(dtype=object)
@@ -344,6 +368,9 @@ def coverage_matrix(
             pa["tilt_deg"],
             pa["vfov_deg"],
         )
+        if bearing is not None:  # the near zone is seen too (walking past the mount)
+            dead = view.near_dead_zone_m(pa["mount_height_m"], pa["tilt_deg"], pa["vfov_deg"])
+            reach_pose = np.maximum(reach_pose, np.where(np.isfinite(dead), dead, 0.0))
         reach_v = np.zeros(n_v)
         np.maximum.at(reach_v, vp_of_pose, reach_pose)
         reach_v = reach_v * (1 + 1e-9) + 1e-6
@@ -365,7 +392,7 @@ def coverage_matrix(
     own = np.array(
         [None if b is None else occluders.footprints.get(b) for b in vp_building], dtype=object
     )
-    lines = sight_lines(V[pv], T[pt], own[pv] if len(pv) else None)
+    lines = sight_lines(occluders.origins(V)[pv], T[pt], own[pv] if len(pv) else None)
     is_blocked = blocked(occluders, lines)
     del lines
     seconds["occlusion"] = time.perf_counter() - t2
@@ -374,7 +401,7 @@ def coverage_matrix(
     t3 = time.perf_counter()
     keep = ~is_blocked
     rows, cols, dens, tested = _expand(
-        pv[keep], pt[keep], T, V, thr, pa, order, starts, counts, chunk_pairs
+        pv[keep], pt[keep], T, V, thr, pa, order, starts, counts, chunk_pairs, bearing
     )
     seen = sparse.csr_matrix(
         (np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n_t, n_p), dtype=bool
@@ -389,7 +416,20 @@ def coverage_matrix(
     n_seen = np.diff(seen.indptr)
     unseen = np.flatnonzero(n_seen == 0)
     unseeable = _diagnose(
-        unseen, pv, pt, is_blocked, T, V, thr, pa, order, starts, counts, occluders, chunk_pairs
+        unseen,
+        pv,
+        pt,
+        is_blocked,
+        T,
+        V,
+        thr,
+        pa,
+        order,
+        starts,
+        counts,
+        occluders,
+        chunk_pairs,
+        bearing,
     )
     tid = ids(tgt, "target_id")
     unseeable.insert(0, "target_id", tid[unseen])
@@ -461,20 +501,24 @@ def _pair_tests(
     V: FloatArray,
     thr: FloatArray,
     pa: dict[str, FloatArray],
+    bearing: FloatArray | None = None,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], FloatArray]:
-    """Return (in range, in view, density) for target–pose pairs."""
+    """Return (in range, in view, density) for target–pose pairs.
+
+    With ``bearing`` (the route's direction per target), targets in a pose's near dead
+    zone are seen walking past it (:func:`covplan.geometry.view.near_zone`).
+    """
     d = T[pt] - V[pv]
-    seen, dens = view.in_view(
-        d[:, 0],
-        d[:, 1],
-        heading_deg=pa["heading_deg"][pose],
-        hfov_deg=pa["hfov_deg"][pose],
-        vfov_deg=pa["vfov_deg"][pose],
-        resolution_px=pa["resolution_px"][pose],
-        mount_height_m=pa["mount_height_m"][pose],
-        tilt_deg=pa["tilt_deg"][pose],
-        px_per_m_required=thr[pt],
-    )
+    pose_kw = {
+        "heading_deg": pa["heading_deg"][pose],
+        "hfov_deg": pa["hfov_deg"][pose],
+        "vfov_deg": pa["vfov_deg"][pose],
+        "resolution_px": pa["resolution_px"][pose],
+        "mount_height_m": pa["mount_height_m"][pose],
+        "tilt_deg": pa["tilt_deg"][pose],
+        "px_per_m_required": thr[pt],
+    }
+    seen, dens = view.in_view(d[:, 0], d[:, 1], **pose_kw)
     horiz = np.hypot(d[:, 0], d[:, 1])
     h, tilt, vfov = pa["mount_height_m"][pose], pa["tilt_deg"][pose], pa["vfov_deg"][pose]
     in_range = (
@@ -482,6 +526,13 @@ def _pair_tests(
         & (horiz >= view.near_dead_zone_m(h, tilt, vfov))
         & (horiz <= view.far_limit_m(h, tilt, vfov))
     )
+    if bearing is not None:
+        near, near_dens = view.near_zone(
+            d[:, 0], d[:, 1], route_bearing_deg=bearing[pt], **pose_kw
+        )
+        dens = np.where(near & ~seen, near_dens, dens)
+        seen = seen | near
+        in_range = in_range | near
     return in_range, seen, dens
 
 
@@ -496,6 +547,7 @@ def _expand(
     starts: IntArray,
     counts: IntArray,
     chunk_pairs: int,
+    bearing: FloatArray | None = None,
 ) -> tuple[IntArray, IntArray, FloatArray, int]:
     rows: list[IntArray] = []
     cols: list[IntArray] = []
@@ -504,7 +556,7 @@ def _expand(
     for sl in _chunks(pv, counts, chunk_pairs):
         pair, pose = _pose_pairs(pv[sl], counts, starts, order)
         tt, vv = pt[sl][pair], pv[sl][pair]
-        _, ok, dd = _pair_tests(tt, vv, pose, T, V, thr, pa)
+        _, ok, dd = _pair_tests(tt, vv, pose, T, V, thr, pa, bearing)
         tested += len(pose)
         rows.append(tt[ok])
         cols.append(pose[ok])
@@ -528,6 +580,7 @@ def _diagnose(
     counts: IntArray,
     occluders: Occluders,
     chunk_pairs: int,
+    bearing: FloatArray | None = None,
 ) -> pd.DataFrame:
     n_t = len(T)
     in_range_n = np.zeros(n_t, dtype=np.int64)
@@ -539,7 +592,7 @@ def _diagnose(
     for sl in _chunks(spv, counts, chunk_pairs):
         pair, pose = _pose_pairs(spv[sl], counts, starts, order)
         tt, vv = spt[sl][pair], spv[sl][pair]
-        rng, ok, _ = _pair_tests(tt, vv, pose, T, V, thr, pa)
+        rng, ok, _ = _pair_tests(tt, vv, pose, T, V, thr, pa, bearing)
         np.add.at(in_range_n, tt, rng)
         np.add.at(in_view_n, tt, ok)
     inside = inside_blocks(occluders, T[unseen]) if len(unseen) else np.zeros(0, bool)
@@ -596,6 +649,7 @@ def existing_coverage(
     *,
     crs: CRS | str | int | None = None,
     sliver_tolerance_m: float | None = None,
+    occluders: Occluders | None = None,
 ) -> ExistingCoverage:
     """Report what existing cameras see as they are: shares per route and group, and gaps.
 
@@ -615,12 +669,21 @@ def existing_coverage(
         Metric CRS to compute in (e.g. ``area.crs``).
     sliver_tolerance_m
         As for :func:`coverage_matrix`.
+    occluders
+        Prebuilt occluders (e.g. with the area's corridor); overrides ``buildings``.
 
     Returns
     -------
     ExistingCoverage
     """
-    cov = coverage_matrix(targets, poses, buildings, crs=crs, sliver_tolerance_m=sliver_tolerance_m)
+    cov = coverage_matrix(
+        targets,
+        poses,
+        buildings,
+        crs=crs,
+        sliver_tolerance_m=sliver_tolerance_m,
+        occluders=occluders,
+    )
     tg = targets.copy()
     tg["n_views"] = cov.cover_count()
     tg["seen"] = tg["n_views"] > 0
@@ -735,6 +798,7 @@ def view_polygons(
     level: str | float = "observe",
     sliver_tolerance_m: float | None = None,
     step_deg: float = 1.0,
+    occluders: Occluders | None = None,
 ) -> GeoDataFrame:
     """Return each pose's view on the map: its FOV sector, to its range, cut by buildings.
 
@@ -752,6 +816,9 @@ def view_polygons(
         As for :func:`coverage_matrix`.
     step_deg
         Angular step of the cast rays.
+    occluders
+        Prebuilt :class:`Occluders` (the plan's, with its corridor); overrides
+        ``buildings``.
 
     Returns
     -------
@@ -764,7 +831,11 @@ def view_polygons(
         crs if crs is not None else poses.crs if poses.crs and poses.crs.is_projected else None,
         "poses",
     )
-    occ = occluders_for(buildings, crs=pos.crs, sliver_tolerance_m=sliver_tolerance_m)
+    occ = (
+        occluders
+        if occluders is not None
+        else occluders_for(buildings, crs=pos.crs, sliver_tolerance_m=sliver_tolerance_m)
+    )
     pa = pose_arrays(pos)
     thr = level_px_per_m(level)
     rng = view.horizontal_range_m(

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import shapely
 from geopandas import GeoDataFrame
 
 from covplan import settings
@@ -38,6 +39,7 @@ TARGET_COLUMNS = [
     "level",
     "part",
     "measure_m",
+    "bearing_deg",
     "geometry",
 ]
 
@@ -114,6 +116,7 @@ def sample_targets(
             "level": [levels.get(kind_of[r], "observe") for r in rid],
             "part": part,
             "measure_m": meas,
+            "bearing_deg": _tangent_bearings(routes_m, row, part, meas),
         },
         geometry=list(pts),
         crs=crs,
@@ -135,6 +138,7 @@ def sample_targets(
                     "level": end_lv,
                     "part": -1,
                     "measure_m": np.nan,
+                    "bearing_deg": np.nan,
                 },
                 geometry=ends.geometry.to_numpy(),
                 crs=ends.crs,
@@ -161,6 +165,7 @@ def sample_targets(
                         "level": end_lv,
                         "part": -1,
                         "measure_m": np.nan,
+                        "bearing_deg": np.nan,
                     },
                     geometry=inter.geometry.to_numpy()[keep],
                     crs=inter.crs,
@@ -183,6 +188,26 @@ def sample_targets(
         spacing,
     )
     return targets
+
+
+def _tangent_bearings(
+    routes_m: GeoDataFrame, row: np.ndarray, part: np.ndarray, meas: np.ndarray
+) -> np.ndarray:
+    """The route's direction (degrees from north, 0–180) at each along-target."""
+    if len(row) == 0:
+        return np.empty(0)
+    geoms = routes_m.geometry.to_numpy()
+    lines = np.empty(len(row), dtype=object)
+    for r in np.unique(row):  # per route, not per target
+        geom = geoms[r]
+        merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+        parts = shapely.get_parts(merged)
+        sel = row == r
+        lines[sel] = parts[part[sel]]
+    a = shapely.get_coordinates(shapely.line_interpolate_point(lines, np.maximum(meas - 1.0, 0)))
+    b = shapely.get_coordinates(shapely.line_interpolate_point(lines, meas + 1.0))
+    d = b - a
+    return np.degrees(np.arctan2(d[:, 0], d[:, 1])) % 180.0
 
 
 def _piece_lengths(row: np.ndarray, part: np.ndarray, meas: np.ndarray) -> np.ndarray:

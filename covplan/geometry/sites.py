@@ -33,9 +33,32 @@ from covplan.geometry.view import angle_off_heading
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SITE_COLUMNS", "camera_poses", "candidate_sites", "site_poses"]
+__all__ = [
+    "MOUNTS",
+    "SITE_COLUMNS",
+    "SITE_KINDS",
+    "camera_poses",
+    "candidate_sites",
+    "site_poses",
+]
 
-SITE_COLUMNS = ["site_id", "kind", "capacity", "mount_height_m", "building_id", "geometry"]
+SITE_COLUMNS = [
+    "site_id",
+    "kind",
+    "mount",
+    "capacity",
+    "mount_height_m",
+    "building_id",
+    "geometry",
+]
+#: Where a site is, in the order of the ward's rule (fillers last).
+SITE_KINDS = ("pole", "street_lamp", "alley_end", "intersection", "bend", "filler", "wall")
+#: What holds a camera there.
+MOUNTS = ("pole", "street_lamp", "wall", "gate", "new_pole")
+#: A vertex where the route turns by at least this much is a bend site (degrees).
+BEND_MIN_DEG = 30.0
+#: A wall mount takes the mapped building whose footprint is this close (metres).
+WALL_REACH_M = 6.0
 POSE_COLUMNS = [
     "source",
     "camera_id",
@@ -221,7 +244,7 @@ def candidate_sites(
     site_spacing_m: float | None = None,
     extra: GeoDataFrame | BaseGeometry | str | os.PathLike[str] | None = None,
     forbidden: GeoDataFrame | BaseGeometry | str | os.PathLike[str] | None = None,
-    capacity: int = 2,
+    capacity: int | Mapping[str, int] = 2,
     kinds: Iterable[str] | None = None,
     pole_distance_m: float | None = None,
 ) -> GeoDataFrame:
@@ -232,18 +255,20 @@ def candidate_sites(
     area
         The ward (:class:`covplan.area.Area`).
     site_spacing_m
-        Spacing of ``edge`` sites along the planned routes (default
-        :data:`covplan.settings.site_spacing_m`, 10 m); sites sit at the midpoints of
+        Spacing of ``filler`` sites along the planned routes (default
+        :data:`covplan.settings.site_spacing_m`); sites sit at the midpoints of
         equal pieces no longer than this.
     extra
         Sites a planner adds: a GeoDataFrame or a file (GeoPackage, GeoJSON,
-        Shapefile) of points, with optional site_id, kind, capacity, mount_height_m,
-        building_id columns (kind defaults to ``pole``).
+        Shapefile) of points, with optional site_id, kind, mount, capacity,
+        mount_height_m, building_id columns (kind defaults to ``pole``; mount to the
+        kind when it names a mount, else ``wall``).
     forbidden
         Zones where no camera may go (polygons: GeoDataFrame, geometry in EPSG:4326,
         or a file); sites inside are dropped.
     capacity
-        Cameras per site (2: back to back on a pole).
+        Cameras per site (2: back to back on a pole), or per mount (e.g. the cost
+        model's :meth:`~covplan.camera.costs.CostModel.capacities`).
     kinds
         Route kinds to site along (default: the area's planned routes).
     pole_distance_m
@@ -253,9 +278,10 @@ def candidate_sites(
     Returns
     -------
     geopandas.GeoDataFrame
-        site_id (str), kind {pole, street_lamp, alley_end, intersection, edge, wall},
-        capacity, mount_height_m, building_id, route_id (the route a site is on, or
-        None), geometry Point — in EPSG:4326, index 0..n-1.
+        site_id (str), kind (:data:`SITE_KINDS`), mount (:data:`MOUNTS`), capacity,
+        mount_height_m, building_id (the mapped building a wall mount is on, else
+        None), route_id (the route a site is on, or None), geometry Point — in
+        EPSG:4326, index 0..n-1.
     """
     spacing = settings.site_spacing_m if site_spacing_m is None else float(site_spacing_m)
     if spacing <= 0:
@@ -332,14 +358,15 @@ def candidate_sites(
         nodes = pd.concat(node_frames, ignore_index=True).drop_duplicates("_node")
         frames.append(GeoDataFrame(nodes.drop(columns="_node"), crs=node_frames[0].crs).to_crs(crs))
 
-    # edge sites every site_spacing_m along planned routes
+    # bends, then filler positions every site_spacing_m along planned routes
+    frames.append(_bend_sites(routes_m))
     row, part, meas, pts = _points_along(routes_m, spacing)
     rid = routes_m["route_id"].to_numpy()[row]
     frames.append(
         GeoDataFrame(
             {
                 "site_id": [f"{r}#{p}@{m:.0f}m" for r, p, m in zip(rid, part, meas, strict=True)],
-                "kind": "edge",
+                "kind": "filler",
                 "route_id": rid,
             },
             geometry=list(pts),
@@ -363,19 +390,25 @@ def candidate_sites(
             geometry=ex.geometry.to_numpy(),
             crs=crs,
         )
-        for col in ("capacity", "mount_height_m", "building_id", "outward_deg"):
+        for col in ("mount", "capacity", "mount_height_m", "building_id", "outward_deg"):
             if col in ex.columns:
                 exd[col] = ex[col].to_numpy()
         frames.append(exd)
 
     sites = GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+    sites = _with_mounts(sites, area)
     if "capacity" not in sites.columns:
         sites["capacity"] = np.nan
     if "mount_height_m" not in sites.columns:
         sites["mount_height_m"] = np.nan
     if "building_id" not in sites.columns:
         sites["building_id"] = None
-    sites["capacity"] = pd.to_numeric(sites["capacity"], errors="coerce").fillna(capacity)
+    default_cap = (
+        sites["mount"].map(lambda m: capacity.get(m, 2))
+        if isinstance(capacity, Mapping)
+        else pd.Series(int(capacity), index=sites.index)
+    )
+    sites["capacity"] = pd.to_numeric(sites["capacity"], errors="coerce").fillna(default_cap)
     sites["capacity"] = sites["capacity"].astype(int)
     sites["mount_height_m"] = pd.to_numeric(sites["mount_height_m"], errors="coerce").fillna(
         settings.mount_height_m
@@ -384,6 +417,7 @@ def candidate_sites(
         sites["building_id"].astype(object).where(sites["building_id"].notna(), None)
     )
     sites = sites.drop_duplicates("site_id")
+    sites = _drop_crowded(sites)
 
     # forbidden zones
     fz = _as_gdf(forbidden, crs, "forbidden zones")
@@ -404,6 +438,95 @@ def candidate_sites(
         ", ".join(f"{k} {v}" for k, v in out["kind"].value_counts().items()),
         n_forbidden,
     )
+    return out
+
+
+def _drop_crowded(sites: GeoDataFrame, min_gap_m: float = 3.0) -> GeoDataFrame:
+    """Drop a filler or bend closer than ``min_gap_m`` to a site earlier in the rule's order."""
+    rank = {k: i for i, k in enumerate(SITE_KINDS)}
+    order = sites["kind"].map(lambda k: rank.get(k, 0)).to_numpy()
+    soft = sites["kind"].isin(["filler", "bend"]).to_numpy()
+    if not soft.any() or soft.all():
+        return sites
+    keep = np.ones(len(sites), bool)
+    tree = shapely.STRtree(sites.geometry.to_numpy())
+    a, b = tree.query(sites.geometry.to_numpy(), predicate="dwithin", distance=min_gap_m)
+    close = (a != b) & soft[a] & (order[b] < order[a])
+    keep[a[close]] = False
+    return sites[keep]
+
+
+def _bend_sites(routes_m: GeoDataFrame) -> GeoDataFrame:
+    """Sites at the vertices where a planned route turns by at least :data:`BEND_MIN_DEG`."""
+    ids_, pts = [], []
+    for rid, geom in zip(routes_m["route_id"], routes_m.geometry, strict=True):
+        merged = shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom
+        for k, line in enumerate(shapely.get_parts(merged)):
+            xyz = shapely.get_coordinates(line)
+            if len(xyz) < 3:
+                continue
+            d = np.diff(xyz, axis=0)
+            keep = np.hypot(d[:, 0], d[:, 1]) > 0.5
+            if keep.sum() < 2:
+                continue
+            d = d[keep]
+            verts = xyz[1:][keep][:-1]
+            head = np.degrees(np.arctan2(d[:, 0], d[:, 1]))
+            turn = np.abs((np.diff(head) + 180.0) % 360.0 - 180.0)
+            along = np.concatenate([[0.0], np.cumsum(np.hypot(d[:, 0], d[:, 1]))])[1:-1]
+            for i in np.flatnonzero(turn >= BEND_MIN_DEG):
+                ids_.append(f"{rid}#{k}@{along[i]:.0f}m/bend")
+                pts.append(shapely.Point(verts[i]))
+    return GeoDataFrame(
+        {"site_id": ids_, "kind": "bend", "route_id": [i.split("#")[0] for i in ids_]},
+        geometry=pts,
+        crs=routes_m.crs,
+    )
+
+
+def _with_mounts(sites: GeoDataFrame, area: Area) -> GeoDataFrame:
+    """Give every site its mount and, for a wall on a mapped house, that building's id.
+
+    Poles and street lamps hold their own cameras. Elsewhere a camera goes on the
+    wall of the house facing the route — the nearest mapped footprint within
+    :data:`WALL_REACH_M`, or an unmapped house (the row of houses lining an alley) —
+    unless the site lies in or beside mapped open space with no building near: then
+    it needs a new pole.
+    """
+    out = sites.copy()
+    given = out["mount"] if "mount" in out.columns else pd.Series(None, index=out.index)
+    kind = out["kind"].astype(str)
+    mount = np.where(given.notna(), given.astype(object), None)
+    own = kind.isin(["pole", "street_lamp", "gate", "new_pole", "wall"]).to_numpy()
+    mount = np.where(pd.isna(mount) & own, kind.to_numpy(dtype=object), mount)
+    bid = (
+        out["building_id"].to_numpy(dtype=object)
+        if "building_id" in out.columns
+        else np.full(len(out), None, dtype=object)
+    )
+    pts = out.geometry.to_numpy()
+    near_building = np.zeros(len(out), bool)
+    buildings = area.metric("buildings")
+    if len(buildings):
+        tree = shapely.STRtree(buildings.geometry.to_numpy())
+        si, bi = tree.query_nearest(pts, max_distance=WALL_REACH_M, all_matches=False)
+        near_building[si] = True
+        b_ids = buildings["building_id"].astype(str).to_numpy()
+        fill = np.array([pd.isna(bid[i]) for i in si], dtype=bool)
+        wall_site = pd.isna(mount[si]) | (mount[si] == "wall")
+        bid[si[fill & wall_site]] = b_ids[bi[fill & wall_site]]
+    open_space = getattr(area, "open_space", None)
+    beside_open = np.zeros(len(out), bool)
+    if open_space is not None and len(open_space):
+        om = open_space.to_crs(area.crs)
+        otree = shapely.STRtree(om.geometry.to_numpy())
+        oi, _ = otree.query(pts, predicate="dwithin", distance=WALL_REACH_M)
+        beside_open[oi] = True
+    todo = pd.isna(mount)
+    mount = np.where(todo & beside_open & ~near_building, "new_pole", mount)
+    mount = np.where(pd.isna(mount), "wall", mount)
+    out["mount"] = mount.astype(object)
+    out["building_id"] = [None if pd.isna(b) else str(b) for b in bid]
     return out
 
 

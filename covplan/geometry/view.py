@@ -261,6 +261,72 @@ def in_view(
     return np.asarray(ok, bool), np.broadcast_to(density, ok.shape).copy()
 
 
+def near_zone(
+    dx: ArrayLike,
+    dy: ArrayLike,
+    *,
+    heading_deg: ArrayLike,
+    hfov_deg: ArrayLike,
+    vfov_deg: ArrayLike,
+    resolution_px: ArrayLike,
+    mount_height_m: ArrayLike,
+    tilt_deg: ArrayLike,
+    px_per_m_required: ArrayLike,
+    route_bearing_deg: ArrayLike,
+) -> tuple[BoolArray, FloatArray]:
+    """Return which targets under a camera are seen on the ground, walking past it.
+
+    The picture misses the strip of ground under the mount (the near dead zone), but a
+    person on a route does not stand still there: walking along it, they are seen
+    approaching before they pass under the camera or leaving after. A target in the
+    dead zone therefore counts as seen when the camera faces along the route at that
+    point (its heading within ``hfov/2`` of the route's direction either way; a NaN
+    ``route_bearing_deg`` — an alley end or a junction, where the routes leave in
+    several directions — waives this) and the density at the edge of the dead zone,
+    where the person enters or leaves the picture, meets the level asked.
+
+    Parameters
+    ----------
+    dx, dy
+        Target minus camera position, metres.
+    heading_deg, hfov_deg, vfov_deg, resolution_px, mount_height_m, tilt_deg
+        The pose.
+    px_per_m_required
+        Density the target's level asks for.
+    route_bearing_deg
+        The route's direction at the target (NaN at nodes).
+
+    Returns
+    -------
+    seen : numpy.ndarray of bool
+        In the dead zone and seen walking past, as above.
+    px_per_m : numpy.ndarray
+        Density at the edge of the dead zone.
+    """
+    dx = np.asarray(dx, float)
+    dy = np.asarray(dy, float)
+    horiz = np.hypot(dx, dy)
+    h = np.asarray(mount_height_m, float)
+    dead = near_dead_zone_m(h, tilt_deg, vfov_deg)
+    edge = np.where(np.isfinite(dead), dead, 0.0)
+    density = np.asarray(
+        pixel_density(resolution_px, hfov_deg, slant_distance_m(edge, h)), float
+    )
+    bearing = np.asarray(route_bearing_deg, float)
+    half = np.asarray(hfov_deg, float) / 2.0 + FOV_EPS_DEG
+    with np.errstate(invalid="ignore"):
+        off = np.minimum(
+            angle_off_heading(bearing, heading_deg), angle_off_heading(bearing + 180.0, heading_deg)
+        )
+        along = np.isnan(bearing) | (off <= half)
+    ok = (horiz < dead) & np.isfinite(dead) & along & np.isfinite(np.asarray(heading_deg, float))
+    ok &= density >= np.asarray(px_per_m_required, float)
+    ok |= (np.asarray(hfov_deg, float) >= 360.0) & (horiz < dead) & (
+        density >= np.asarray(px_per_m_required, float)
+    )
+    return np.asarray(ok, bool), np.broadcast_to(density, ok.shape).copy()
+
+
 def sector_polygon(
     x: float,
     y: float,

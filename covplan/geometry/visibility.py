@@ -14,6 +14,19 @@ still hides what is behind it. Parts of blocks thinner than twice the tolerance
 vanish: a free-standing kiosk narrower than 3 m (at the 1.5 m default) does not
 block. ``sliver_tolerance_m = 0`` gives the plain test on the raw footprints.
 
+Open space where the map is incomplete
+--------------------------------------
+Most of Vietnam's OpenStreetMap has few building footprints: a block of row houses
+between two kiệt is often mapped as nothing at all, and a sight line would sweep
+across it. In an alley city the open space *is* the street, so an area may pass a
+``corridor``: the union of its route corridors (each route buffered by half its
+width) and mapped open space (squares, parks, water). Everything inside the frame
+(the area's outline, grown) that lies farther than ``corridor_margin_m`` outside the
+corridor becomes an *inferred block* and blocks sight lines exactly as a building
+does. Mapped buildings still block inside the corridor. A camera whose point lies
+outside the corridor (a survey GPS fix on the house it hangs on) looks out from the
+nearest point of the corridor, when that is within ``snap_m``: :meth:`Occluders.origins`.
+
 The building a camera is mounted on never hides its own view: the part of each
 sight line inside that footprint (grown by the tolerance) is removed before the
 test. A target deeper than the tolerance inside a footprint (footways mapped
@@ -38,7 +51,14 @@ from shapely.geometry.base import BaseGeometry
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Occluders", "blocked", "inside_blocks", "sight_lines", "visible_polygon"]
+__all__ = [
+    "Occluders",
+    "blocked",
+    "inferred_blocks",
+    "inside_blocks",
+    "sight_lines",
+    "visible_polygon",
+]
 
 GeomArray = npt.NDArray[np.object_]
 BoolArray = npt.NDArray[np.bool_]
@@ -71,6 +91,36 @@ class Occluders:
     tree: shapely.STRtree
     footprints: dict[str, BaseGeometry] = field(default_factory=dict)
     sliver_tolerance_m: float = 0.0
+    corridor: BaseGeometry | None = None
+    snap_m: float = 0.0
+
+    def origins(self, points: FloatArray) -> FloatArray:
+        """Return where sight lines from these camera points start.
+
+        A point inside the corridor (or any point when there is none) starts where it
+        is; a point outside it, within :attr:`snap_m`, starts at the nearest point of
+        the corridor (a camera on a house wall looks out into the street).
+
+        Parameters
+        ----------
+        points
+            ``(n, 2)`` camera coordinates.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n, 2)`` sight-line origins.
+        """
+        pts = np.asarray(points, float).reshape(-1, 2).copy()
+        if self.corridor is None or self.corridor.is_empty or not len(pts):
+            return pts
+        geoms = shapely.points(pts)
+        dist = shapely.distance(self.corridor, geoms)
+        move = (dist > 0) & (dist <= self.snap_m)
+        if move.any():
+            near = shapely.shortest_line(geoms[move], self.corridor)
+            pts[move] = shapely.get_coordinates(shapely.get_point(near, 1))
+        return pts
 
     @classmethod
     def from_footprints(
@@ -79,8 +129,12 @@ class Occluders:
         ids: Sequence[str] | None = None,
         *,
         sliver_tolerance_m: float,
+        corridor: BaseGeometry | None = None,
+        frame: BaseGeometry | None = None,
+        corridor_margin_m: float = 0.5,
+        snap_m: float = 15.0,
     ) -> Occluders:
-        """Dissolve, erode and index building footprints.
+        """Dissolve, erode and index building footprints (and inferred blocks).
 
         Parameters
         ----------
@@ -90,6 +144,16 @@ class Occluders:
             Building ids, parallel to ``geoms`` (for the mounted-building rule).
         sliver_tolerance_m
             Depth of footprint a sight line may cross (see the module docstring).
+        corridor
+            Open space (route corridors and mapped open space), metric CRS; None: the
+            map's buildings are the only occluders.
+        frame
+            The region where inferred blocks are made (the area's outline grown by the
+            longest camera range); needed with ``corridor``.
+        corridor_margin_m
+            How far outside the corridor a sight line may pass (GPS and width slack).
+        snap_m
+            How far outside the corridor a camera may stand and still look out of it.
 
         Returns
         -------
@@ -109,13 +173,43 @@ class Occluders:
             blocks = _grid_split(parts, _GRID_M)
         else:
             blocks = np.empty(0, dtype=object)
+        if corridor is not None:
+            if frame is None:
+                raise ValueError("a corridor needs a frame to infer blocks in")
+            inferred = inferred_blocks(corridor, frame, margin_m=corridor_margin_m)
+            blocks = np.concatenate([blocks, _grid_split(inferred, _GRID_M)])
         footprints: dict[str, BaseGeometry] = {}
         if ids is not None:
             raw = np.asarray(geoms, dtype=object)
             grown = shapely.buffer(shapely.make_valid(raw), tol) if tol > 0 else raw
             footprints = {str(i): g for i, g in zip(ids, grown, strict=True)}
         logger.debug("occluders: %d footprints -> %d eroded block pieces", len(arr), len(blocks))
-        return cls(blocks, shapely.STRtree(blocks), footprints, tol)
+        return cls(blocks, shapely.STRtree(blocks), footprints, tol, corridor, float(snap_m))
+
+
+def inferred_blocks(
+    corridor: BaseGeometry, frame: BaseGeometry, *, margin_m: float = 0.5
+) -> GeomArray:
+    """Return the parts of ``frame`` farther than ``margin_m`` outside ``corridor``.
+
+    Parameters
+    ----------
+    corridor
+        Open space (metric CRS).
+    frame
+        The region to fill.
+    margin_m
+        Slack around the corridor that stays open.
+
+    Returns
+    -------
+    numpy.ndarray of shapely Polygons
+        The inferred blocks (unmapped houses), one polygon per part.
+    """
+    grown = shapely.buffer(corridor, margin_m, quad_segs=4) if margin_m > 0 else corridor
+    rest = shapely.difference(frame, grown)
+    parts = shapely.get_parts(rest)
+    return parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0.5)]
 
 
 def _grid_split(parts: GeomArray, cell_m: float) -> GeomArray:
@@ -264,7 +358,8 @@ def visible_polygon(
         angles = np.linspace(heading_deg - hfov_deg / 2, heading_deg + hfov_deg / 2, n)
     rad = np.radians(angles)
     ends = np.column_stack([x + radius_m * np.sin(rad), y + radius_m * np.cos(rad)])
-    origin = np.full_like(ends, (x, y))
+    ox, oy = occluders.origins(np.array([[x, y]]))[0]
+    origin = np.full_like(ends, (ox, oy))
     own = occluders.footprints.get(str(building_id)) if building_id is not None else None
     rays = sight_lines(origin, ends, None if own is None else [own] * len(ends))
     reach = np.full(len(rays), radius_m)
@@ -272,7 +367,7 @@ def visible_polygon(
         ri, bi = occluders.tree.query(rays, predicate="intersects")
         if len(ri):
             cut = shapely.intersection(rays[ri], occluders.blocks[bi])
-            dist = shapely.distance(Point(x, y), cut)
+            dist = shapely.distance(Point(ox, oy), cut)
             np.minimum.at(reach, ri, np.nan_to_num(dist, nan=radius_m))
     pts = np.column_stack([x + reach * np.sin(rad), y + reach * np.cos(rad)])
     poly = Polygon(pts) if full else Polygon(np.vstack([[x, y], pts]))

@@ -8,7 +8,8 @@
 - :mod:`~covplan.optimise.result` — :class:`CoverResult` and :class:`StageReport`,
   what a solve proves.
 - :mod:`~covplan.optimise.greedy` — :func:`greedy_cover`, the baseline.
-- :mod:`~covplan.optimise.phases` — :func:`solve_in_phases`: pilot, phase 1, phase 2.
+- :mod:`~covplan.optimise.phases` — :func:`phase_plan` (pilot, phase 1, phase 2) and
+  :func:`budget_selection` (whole routes within a budget), both cut out of one full plan.
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from __future__ import annotations
 from covplan.optimise.cover import CameraCover
 from covplan.optimise.greedy import greedy_cover
 from covplan.optimise.options import poses_from
-from covplan.optimise.phases import assign_phases, solve_in_phases
+from covplan.optimise.phases import BudgetSelection, PhasePlan, budget_selection, phase_plan
 from covplan.optimise.result import CoverResult, StageReport
 
 __all__ = [
+    "BudgetSelection",
     "CameraCover",
     "CoverResult",
+    "PhasePlan",
     "StageReport",
-    "assign_phases",
+    "budget_selection",
     "greedy_cover",
+    "phase_plan",
     "poses_from",
-    "solve_in_phases",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 from covplan import settings
 from covplan._errors import InputError
 
-__all__ = ["LEVELS", "ROUTE_KINDS", "SOLVERS", "STAGES", "PlanOptions"]
+__all__ = ["CAMERA_CLASSES", "LEVELS", "ROUTE_KINDS", "SOLVERS", "STAGES", "PlanOptions"]
 
 #: DORI levels, weakest first (IEC 62676-4).
 LEVELS: tuple[str, ...] = ("detect", "observe", "recognise", "identify")
@@ -27,6 +27,10 @@ LEVELS: tuple[str, ...] = ("detect", "observe", "recognise", "identify")
 ROUTE_KINDS: tuple[str, ...] = ("street", "alley", "lane", "path")
 #: ILP solvers covplan drives.
 SOLVERS: tuple[str, ...] = ("highs", "cbc")
+#: Camera classes new cameras are chosen from: ordinary 2 MP / 4 MP bullets and domes
+#: (the ward's default: a 360° fisheye sees 3 m at the level asked at alley ends and
+#: costs what two or three ordinary cameras do), or the whole catalogue.
+CAMERA_CLASSES: tuple[str, ...] = ("ordinary", "all")
 #: The pipeline's stages, in order.
 STAGES: tuple[str, ...] = ("targets", "sites", "poses", "coverage", "solve")
 
@@ -34,11 +38,13 @@ STAGES: tuple[str, ...] = ("targets", "sites", "poses", "coverage", "solve")
 _STAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "targets": ("spacing_m", "level_by_kind", "end_level", "k_at_ends"),
     "sites": ("site_spacing_m", "capacity"),
-    "poses": ("headings", "specs", "hfov_deg"),
-    "coverage": (),
+    "poses": ("headings", "specs", "hfov_deg", "camera_class", "retention_days", "costs"),
+    "coverage": ("corridor", "near_zone"),
     "solve": (
         "budget_vnd",
         "phases",
+        "pilot_group",
+        "priority_routes",
         "pinned_sites",
         "forbidden_sites",
         "solver",
@@ -97,10 +103,32 @@ class PlanOptions:
         Views asked at alley ends and intersections (2: one each way).
     capacity
         New cameras per candidate site (2: back to back on one pole).
+    camera_class
+        ``"ordinary"`` (2 MP / 4 MP bullets and domes, the default) or ``"all"`` (the
+        whole catalogue, fisheyes included); see :data:`CAMERA_CLASSES`.
+    retention_days
+        Days of recording each new camera keeps (sizes its storage in the whole cost).
+    costs
+        The cost file (:func:`covplan.camera.costs.load_costs`: prices of cameras'
+        parts and mounts, VND, each with its source); None: the one shipped.
+    corridor
+        Sight lines stay inside the route corridors and mapped open space (honest
+        visibility where the map lacks buildings); False: only mapped buildings block.
+    near_zone
+        A target under a camera's mount is seen walking past it (see
+        :func:`covplan.geometry.view.near_zone`); False: the dead zone sees nothing.
     budget_vnd
-        Spend at most this many VND and see the most; None covers everything.
+        Spend at most this many VND (whole cost): whole alleys are finished, highest
+        priority first; None covers everything.
     phases
-        Plan the pilot alley, phase 1 and phase 2 per residential group in turn.
+        Label the pilot alley, phase 1 (one or two whole alleys per residential group)
+        and phase 2 (the rest) on the plan; earlier phases' cameras are kept.
+    pilot_group
+        The residential group whose shortest complete alley is the pilot (None: the
+        cheapest complete alley of the ward).
+    priority_routes
+        Route ids that come first (hot spots, border areas the ward names) in phases
+        and budget plans.
     pinned_sites
         Site ids that must get a new camera.
     forbidden_sites
@@ -132,8 +160,15 @@ class PlanOptions:
     hfov_deg: float | None = None
     k_at_ends: int = 1
     capacity: int = 2
+    camera_class: str = "ordinary"
+    retention_days: int = field(default_factory=lambda: int(settings.retention_days))
+    costs: str | None = None
+    corridor: bool = True
+    near_zone: bool = True
     budget_vnd: int | None = None
     phases: bool = False
+    pilot_group: str | None = None
+    priority_routes: frozenset[str] = frozenset()
     pinned_sites: frozenset[str] = frozenset()
     forbidden_sites: frozenset[str] = frozenset()
     solver: str = field(default_factory=lambda: str(settings.solver))
@@ -150,6 +185,9 @@ class PlanOptions:
             set_(self, "specs", tuple(sorted({str(s) for s in specs})))
         set_(self, "pinned_sites", frozenset(str(s) for s in self.pinned_sites))
         set_(self, "forbidden_sites", frozenset(str(s) for s in self.forbidden_sites))
+        set_(self, "priority_routes", frozenset(str(s) for s in self.priority_routes))
+        if self.costs is not None:
+            set_(self, "costs", str(self.costs))
         if self.budget_vnd is not None and not isinstance(self.budget_vnd, bool):
             b = float(self.budget_vnd)
             if math.isfinite(b) and b == int(b):
@@ -184,6 +222,11 @@ class PlanOptions:
         positive("k_at_ends", self.k_at_ends, integer=True)
         positive("capacity", self.capacity, integer=True)
         positive("time_limit_s", self.time_limit_s)
+        positive("retention_days", self.retention_days, integer=True)
+        if self.camera_class not in CAMERA_CLASSES:
+            problems.append(
+                f"camera_class {self.camera_class!r}: use one of {', '.join(CAMERA_CLASSES)}"
+            )
         for kind, level in self.level_by_kind:
             if kind not in ROUTE_KINDS:
                 problems.append(
@@ -334,4 +377,5 @@ class PlanOptions:
         out["specs"] = None if self.specs is None else list(self.specs)
         out["pinned_sites"] = sorted(self.pinned_sites)
         out["forbidden_sites"] = sorted(self.forbidden_sites)
+        out["priority_routes"] = sorted(self.priority_routes)
         return out

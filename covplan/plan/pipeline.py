@@ -31,10 +31,11 @@ from covplan.camera.spec import CameraSpec, load_catalogue
 from covplan.export import install_list, reaim_list
 from covplan.geometry import Coverage
 from covplan.optimise import CameraCover, greedy_cover
-from covplan.optimise.phases import solve_in_phases
+from covplan.optimise.phases import budget_selection, phase_plan
 from covplan.plan.options import STAGES, PlanOptions
 from covplan.plan.result import Plan
-from covplan.plan.stages import Clock, Layers, PlanCache, build_layers
+from covplan.plan.solved import Solved
+from covplan.plan.stages import Clock, Layers, PlanCache, build_layers, cost_model
 from covplan.plan.summary import plan_summary
 from covplan.plan.write import Progress, no_progress
 from covplan.survey import Survey, read_survey
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "PIPELINE_STAGES",
+    "Solved",
     "assemble_plan",
     "greedy_baseline",
     "plan_ward",
@@ -53,8 +55,26 @@ __all__ = [
 PIPELINE_STAGES: tuple[str, ...] = (*STAGES, "greedy", "lists")
 
 
-def solve_layers(layers: Layers, options: PlanOptions) -> tuple[CameraCover, list[Any] | None]:
-    """Solve the plan on ``layers``: one model, or the pilot and phases in turn.
+def _cut_args(layers: Layers, selected: np.ndarray) -> dict[str, Any]:
+    poses, targets = layers.poses, layers.targets
+    routes = layers.routes if layers.routes is not None else pd.DataFrame(columns=["route_id"])
+    return {
+        "seen": layers.coverage.seen,
+        "selected": selected,
+        "cost_vnd": poses["cost_vnd"].to_numpy(dtype=np.int64),
+        "k": targets["k_required"].to_numpy(dtype=np.int64),
+        "target_route": targets["route_id"].astype(str).to_numpy(dtype=object),
+        "routes": routes,
+        "always": (poses["source"].to_numpy() == "keep") & selected,
+    }
+
+
+def solve_layers(layers: Layers, options: PlanOptions) -> Solved:
+    """Solve the full plan on ``layers``, then cut the budget's routes and the phases out of it.
+
+    Phases and budgets never re-solve: they take whole routes of the one optimal full
+    plan (:func:`covplan.optimise.phase_plan`, :func:`covplan.optimise.budget_selection`),
+    so phasing adds no camera and a budget finishes whole alleys, priority first.
 
     Parameters
     ----------
@@ -65,31 +85,36 @@ def solve_layers(layers: Layers, options: PlanOptions) -> tuple[CameraCover, lis
 
     Returns
     -------
-    model, phase
-        The solved :class:`covplan.CameraCover` (the whole plan) and, with
-        ``options.phases``, the phase (0 pilot, 1, 2) that first chose each pose.
+    Solved
+        The model, the plan's poses and, where asked, its phases and budget cut.
     """
-    common: dict[str, Any] = {
-        "sites": layers.sites,
-        "forced_sites": sorted(options.pinned_sites),
-        "forbidden_sites": sorted(options.forbidden_sites),
-        "budget_vnd": options.budget_vnd,
-        "allow_uncovered": options.allow_uncovered,
-        "second_views": options.second_views,
-    }
-    if options.phases:
-        return solve_in_phases(
-            layers.targets,
-            layers.poses,
-            layers.coverage,
-            solver=options.solver,
-            time_limit_s=options.time_limit_s,
-            **common,
-        )
     model = CameraCover.from_geodataframes(
-        layers.targets, layers.poses, layers.coverage, **common
+        layers.targets,
+        layers.poses,
+        layers.coverage,
+        sites=layers.sites,
+        forced_sites=sorted(options.pinned_sites),
+        forbidden_sites=sorted(options.forbidden_sites),
+        allow_uncovered=options.allow_uncovered,
+        second_views=options.second_views,
     ).solve(options.solver, time_limit_s=options.time_limit_s)
-    return model, None
+    selected = np.asarray(model.selected, dtype=bool)
+    budget = None
+    if options.budget_vnd is not None:
+        budget = budget_selection(
+            **_cut_args(layers, selected),
+            budget_vnd=int(options.budget_vnd),
+            priority_routes=sorted(options.priority_routes),
+        )
+        selected = np.asarray(budget.selected, dtype=bool)
+    phases = None
+    if options.phases:
+        phases = phase_plan(
+            **_cut_args(layers, selected),
+            pilot_group=options.pilot_group,
+            priority_routes=sorted(options.priority_routes),
+        )
+    return Solved(model, selected, phases, budget)
 
 
 def greedy_baseline(layers: Layers, options: PlanOptions) -> int | None:
@@ -172,20 +197,29 @@ def _number_cameras(
 
 
 def _annotate(
-    layers: Layers, model: CameraCover, pose_phase: list[Any] | None
+    layers: Layers, solved: Solved
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, np.ndarray]:
     """Copy the layers and mark what the plan chose: views per target, poses' routes, phases."""
-    selected = np.asarray(model.selected, dtype=bool)
+    selected = solved.selected
     targets = layers.targets.copy()
-    targets["cover_count"] = np.asarray(model.cover_count, dtype=int)
+    targets["cover_count"] = np.asarray(
+        layers.coverage.seen.astype(np.int64) @ selected.astype(np.int64), dtype=int
+    ).ravel()
     targets["seen"] = targets["cover_count"] >= targets["k_required"]
     poses = layers.poses.copy()
     idx = np.flatnonzero(selected)
     poses["route_id"] = None
     poses.loc[poses.index[idx], "route_id"] = _routes_of_poses(layers.coverage, targets, idx)
     kind = dict(zip(layers.sites["site_id"], layers.sites["kind"], strict=True))
-    poses["site_kind"] = [kind.get(s) if isinstance(s, str) else None for s in poses["site_id"]]
-    poses["phase"] = pd.Series(pose_phase or [None] * len(poses), index=poses.index, dtype=object)
+    mount = dict(zip(layers.sites["site_id"], layers.sites["mount"], strict=True))
+    site = poses["site_id"]
+    poses["site_kind"] = [kind.get(s) if isinstance(s, str) else None for s in site]
+    poses["mount"] = [mount.get(s) if isinstance(s, str) else None for s in site]
+    phase = pd.Series(None, index=poses.index, dtype=object)
+    if solved.phases is not None:
+        ph = np.asarray(solved.phases.pose_phase)
+        phase.iloc[np.flatnonzero(ph >= 0)] = ph[ph >= 0].astype(int)
+    poses["phase"] = phase
     poses["selected"] = selected
     return targets, poses, selected
 
@@ -193,12 +227,11 @@ def _annotate(
 def assemble_plan(
     area: Area,
     layers: Layers,
-    model: CameraCover,
+    solved: Solved,
     *,
     survey: Survey | None,
     catalogue: Mapping[str, CameraSpec],
     options: PlanOptions,
-    pose_phase: list[Any] | None = None,
     greedy_new: int | None = None,
     seconds: Mapping[str, float] | None = None,
     name: str | None = None,
@@ -211,16 +244,14 @@ def assemble_plan(
         The ward.
     layers
         What the model was solved on.
-    model
-        The solved model.
+    solved
+        The solved model and the plan cut from it (:func:`solve_layers`).
     survey
         The camera register, or None.
     catalogue
         Camera specs by spec_id.
     options
         The options of the plan.
-    pose_phase
-        Each pose's phase (phased plans), or None.
     greedy_new
         New cameras of the greedy baseline.
     seconds
@@ -233,7 +264,7 @@ def assemble_plan(
     Plan
         The plan.
     """
-    targets, poses, selected = _annotate(layers, model, pose_phase)
+    targets, poses, selected = _annotate(layers, solved)
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
     groups = with_id(area.groups, "group_id")
     chosen = poses[selected]
@@ -259,8 +290,10 @@ def assemble_plan(
         layers.sites,
         poses,
         selected,
-        model,
+        solved,
         options=options,
+        costs=cost_model(options),
+        catalogue=catalogue,
         greedy_new=greedy_new,
         seconds=seconds or {},
         name=name,
@@ -278,11 +311,12 @@ def assemble_plan(
         install=install,
         reaim=reaim,
         summary=summary,
-        model=model,
+        model=solved.model,
         options=options,
         greedy_new=greedy_new,
         name=summary["ward"],
         synthetic=bool(summary["synthetic"]),
+        occluders=layers.occluders,
     )
 
 
@@ -362,7 +396,7 @@ def plan_ward(
     )
     clock = Clock(progress, seconds)
     with clock.stage("solve"):
-        model, pose_phase = solve_layers(layers, opts)
+        solved = solve_layers(layers, opts)
     with clock.stage("greedy"):
         greedy_key = (*opts.stage_key("coverage"), opts.pinned_sites, opts.forbidden_sites)
         greedy_new = (
@@ -374,11 +408,10 @@ def plan_ward(
         plan = assemble_plan(
             area,
             layers,
-            model,
+            solved,
             survey=survey,
             catalogue=catalogue,
             options=opts,
-            pose_phase=pose_phase,
             greedy_new=greedy_new,
             seconds=seconds,
             name=name,

@@ -20,7 +20,7 @@ import pandas as pd
 from covplan._frames import empty_gdf
 from covplan.area import Area
 from covplan.export import segment_coverage
-from covplan.geometry import Coverage, view_polygons
+from covplan.geometry import Coverage, Occluders, view_polygons
 from covplan.optimise import CameraCover
 from covplan.plan.options import PlanOptions
 from covplan.plan.write import write_plan
@@ -72,6 +72,9 @@ class Plan:
         The ward's name for titles.
     synthetic
         True for the embedded demo ward (labelled on every map).
+    occluders
+        What blocked sight lines when the plan was made (buildings and the ground
+        outside the route corridors); the view cones on the maps are cut by it.
     """
 
     area: Area
@@ -91,6 +94,7 @@ class Plan:
     greedy_new: int | None = None
     name: str = ""
     synthetic: bool = False
+    occluders: Occluders | None = None
     _layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ layers
@@ -177,7 +181,9 @@ class Plan:
         chosen = self.chosen
         # each camera's view as the plan models it: its sector to the observe range,
         # cut by the buildings in the way (what the optimiser counted), not a bare fan
-        cones = view_polygons(chosen, self.area.buildings, crs=self.area.crs, level="observe")
+        cones = view_polygons(
+            chosen, self.area.buildings, crs=self.area.crs, level="observe", occluders=self.occluders
+        )
         cones = cones[[c for c in (*_CONE_COLUMNS, "geometry") if c in cones.columns]]
         cones = cones[~cones.geometry.is_empty]
         unseen = self.targets[~self.targets["seen"].astype(bool)]

@@ -15,11 +15,22 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from covplan import settings
 from covplan.area import Area
+from covplan.area.corridor import corridor as route_corridor
+from covplan.camera.costs import CostModel, load_costs
 from covplan.camera.spec import CameraSpec
-from covplan.geometry import Coverage, candidate_sites, coverage_matrix, sample_targets
+from covplan.geometry import (
+    Coverage,
+    Occluders,
+    candidate_sites,
+    coverage_matrix,
+    occluders_for,
+    sample_targets,
+)
 from covplan.optimise.options import poses_from
 from covplan.plan.options import PlanOptions
 from covplan.plan.write import Progress, no_progress
@@ -30,7 +41,10 @@ __all__ = [
     "PlanCache",
     "build_coverage",
     "build_layers",
+    "build_occluders",
     "build_poses",
+    "cost_model",
+    "pose_costs",
     "build_sites",
     "build_targets",
 ]
@@ -85,12 +99,16 @@ class PlanCache:
 
 @dataclass(frozen=True)
 class Layers:
-    """What a solve works on: targets, candidate sites, poses and the coverage matrix."""
+    """What a solve works on: targets, candidate sites, poses, the coverage matrix and
+    the occluders it was built with (mapped buildings, and the inferred blocks outside
+    the route corridors)."""
 
     targets: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     poses: gpd.GeoDataFrame
     coverage: Coverage
+    occluders: Occluders | None = None
+    routes: pd.DataFrame | None = None
 
 
 def build_targets(area: Area, options: PlanOptions) -> gpd.GeoDataFrame:
@@ -164,7 +182,12 @@ def build_poses(
     geopandas.GeoDataFrame
         Poses in EPSG:4326, index ``pose_id`` 0…n-1 (also a column).
     """
-    specs = {k: v for k, v in catalogue.items() if options.specs is None or k in options.specs}
+    specs = {
+        k: v
+        for k, v in catalogue.items()
+        if (options.specs is None or k in options.specs)
+        and (options.camera_class == "all" or options.specs is not None or not v.is_fisheye)
+    }
     poses = poses_from(
         cameras if cameras is not None and len(cameras) else None,
         sites,
@@ -175,12 +198,112 @@ def build_poses(
         crs=area.crs if area is not None else None,
     )
     poses = gpd.GeoDataFrame(poses.to_crs(4326), geometry="geometry", crs=4326)
+    kind = poses["site_id"].map(dict(zip(sites["site_id"], sites["kind"], strict=True)))
+    mount = poses["site_id"].map(dict(zip(sites["site_id"], sites["mount"], strict=True)))
+    poses["cost_vnd"] = pose_costs(poses, mount, specs, cost_model(options))
+    # the ward's rule: ends, junctions, bends and poles before filler positions — a
+    # tie-break in the optimiser's cost only, never in the bill
+    poses["cost"] = poses["cost_vnd"].astype(float) + np.where(
+        kind == "filler", settings.filler_preference_vnd, 0
+    )
     poses.index = pd.RangeIndex(len(poses), name="pose_id")
     poses["pose_id"] = poses.index
     return poses
 
 
-def build_coverage(area: Area, targets: gpd.GeoDataFrame, poses: gpd.GeoDataFrame) -> Coverage:
+def cost_model(options: PlanOptions) -> CostModel:
+    """Return the cost model of ``options``: its cost file at its retention.
+
+    Parameters
+    ----------
+    options
+        Reads ``costs`` and ``retention_days``.
+
+    Returns
+    -------
+    covplan.camera.costs.CostModel
+    """
+    return load_costs(options.costs).with_retention(int(options.retention_days))
+
+
+def pose_costs(
+    poses: pd.DataFrame,
+    mount: pd.Series,
+    specs: Mapping[str, CameraSpec],
+    costs: CostModel,
+) -> np.ndarray:
+    """Return each pose's whole cost in VND (int64): what choosing it adds to the bill.
+
+    A new camera costs its parts (camera, cable, power, labour, storage, connectivity)
+    plus the mount it needs; a re-aim is one visit; keeping a camera costs nothing. The
+    optimiser charges every camera its mount: on a wall each camera has its own bracket,
+    as the bill counts; a second camera on a pole shares the first one's mount in the
+    bill (:meth:`CostModel.itemise`), so the optimiser's figure is an upper bound there.
+
+    Parameters
+    ----------
+    poses
+        With ``source`` and ``spec_id``.
+    mount
+        The mount of each pose's site (aligned with ``poses``).
+    specs
+        Camera specs by spec_id.
+    costs
+        The cost model.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    src = poses["source"].to_numpy()
+    out = np.zeros(len(poses), dtype=np.int64)
+    out[src == "reaim"] = int(costs.reaim_vnd)
+    new = np.flatnonzero(src == "new")
+    if len(new):
+        pairs = pd.DataFrame(
+            {"spec": poses["spec_id"].to_numpy()[new], "mount": mount.to_numpy()[new]}
+        )
+        price = {
+            (sp, mo): costs.pose_cost_vnd(specs[sp], mo) + costs.mount_cost_vnd(mo)
+            for sp, mo in pairs.drop_duplicates().itertuples(index=False)
+        }
+        out[new] = [price[(sp, mo)] for sp, mo in pairs.itertuples(index=False)]
+    return out
+
+
+def build_occluders(area: Area, options: PlanOptions) -> Occluders:
+    """Return what blocks sight lines: buildings and, with ``options.corridor``, the
+    ground outside every route corridor and mapped open space.
+
+    Parameters
+    ----------
+    area
+        The ward.
+    options
+        Reads ``corridor``.
+
+    Returns
+    -------
+    covplan.geometry.Occluders
+        In the area's metric CRS; the frame of inferred blocks is the area's outline
+        grown by 150 m (farther than any camera reaches at the levels asked).
+    """
+    if not options.corridor:
+        return occluders_for(area.buildings, crs=area.crs)
+    frame = area.boundary_metric.buffer(150.0)
+    return occluders_for(
+        area.buildings, crs=area.crs, corridor=route_corridor(area), frame=frame
+    )
+
+
+def build_coverage(
+    area: Area,
+    targets: gpd.GeoDataFrame,
+    poses: gpd.GeoDataFrame,
+    *,
+    occluders: Occluders | None = None,
+    near_zone: bool = True,
+) -> Coverage:
     """Return which pose sees which target (see :func:`covplan.coverage_matrix`).
 
     Parameters
@@ -191,13 +314,19 @@ def build_coverage(area: Area, targets: gpd.GeoDataFrame, poses: gpd.GeoDataFram
         The targets.
     poses
         The poses.
+    occluders
+        From :func:`build_occluders` (default: the area's buildings only).
+    near_zone
+        Targets under a mount are seen walking past it.
 
     Returns
     -------
     covplan.geometry.Coverage
         The sparse coverage matrix.
     """
-    return coverage_matrix(targets, poses, area.buildings, crs=area.crs)
+    return coverage_matrix(
+        targets, poses, area.buildings, crs=area.crs, occluders=occluders, near_zone=near_zone
+    )
 
 
 class Clock:
@@ -273,9 +402,30 @@ def build_layers(
             lambda: build_poses(cameras, sites, catalogue, options, area=area),
         )
     with clock.stage("coverage"):
+        occluders = cache.get(
+            "occluders",
+            (options.corridor, settings.sliver_tolerance_m, settings.corridor_margin_m),
+            lambda: build_occluders(area, options),
+        )
         coverage = cache.get(
             "coverage",
             options.stage_key("coverage"),
-            lambda: build_coverage(area, targets, poses),
+            lambda: build_coverage(
+                area, targets, poses, occluders=occluders, near_zone=options.near_zone
+            ),
         )
-    return Layers(targets, sites, poses, coverage)
+    return Layers(targets, sites, poses, coverage, occluders, _route_table(area))
+
+
+def _route_table(area: Area) -> pd.DataFrame:
+    """The planned routes as the phases and budgets read them (no geometry)."""
+    r = area.planned_routes
+    cols = [c for c in ("name", "kind", "group_id", "length_m") if c in r.columns]
+    out = pd.DataFrame(r[cols]).copy()
+    out.insert(0, "route_id", r.index.astype(str))
+    out["group_id"] = (
+        out["group_id"].astype(object).where(out["group_id"].notna(), "")
+        if "group_id" in out.columns
+        else ""
+    )
+    return out.reset_index(drop=True)

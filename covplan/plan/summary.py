@@ -12,15 +12,107 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from covplan._frames import with_id
 from covplan.area import Area
 from covplan.export import route_coverage
-from covplan.optimise import CameraCover
+from covplan.camera.costs import CostModel
 from covplan.plan.options import PlanOptions
+from covplan.plan.solved import Solved
 from covplan.vocab import format_vnd, label
 
-__all__ = ["plan_summary", "summary_text"]
+__all__ = ["PHASE_KEYS", "bill", "plan_summary", "summary_text"]
+
+#: Vocabulary keys of the phases: 0 pilot (thí điểm), 1 phase 1, 2 phase 2.
+PHASE_KEYS: tuple[str, ...] = ("phase_pilot", "phase_1", "phase_2")
+
+
+def bill(
+    poses: pd.DataFrame,
+    selected: np.ndarray,
+    costs: CostModel,
+    catalogue: Mapping[str, Any],
+    *,
+    lang: str = "vi",
+) -> pd.DataFrame:
+    """Return the plan's one-off bill by part (:meth:`CostModel.itemise`).
+
+    Parameters
+    ----------
+    poses
+        Every pose, with ``source``, ``site_id``, ``spec_id`` and ``mount``.
+    selected
+        Bool over ``poses``: the plan.
+    costs
+        The cost model.
+    catalogue
+        Camera specs by spec_id.
+    lang
+        Language of the notes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per part (``part``, ``label_vi``, ``label_en``, ``quantity``, ``unit``,
+        ``vnd``, ``share``, ``note``); ``attrs["total_vnd"]`` and ``attrs["monthly_vnd"]``.
+    """
+    chosen = poses[selected]
+    new = chosen[chosen["source"] == "new"]
+    cams = pd.DataFrame(
+        {
+            "site_id": new["site_id"].astype(str).to_numpy(),
+            "mount_kind": new["mount"].astype(str).to_numpy(),
+            "spec_id": new["spec_id"].astype(str).to_numpy(),
+        }
+    )
+    reaims = int((chosen["source"] == "reaim").sum())
+    return costs.itemise(cams, catalogue=catalogue, reaims=reaims, lang=lang)
+
+
+def _phases(solved: Solved, poses: pd.DataFrame, selected: np.ndarray) -> dict[str, Any] | None:
+    ph = solved.phases
+    if ph is None:
+        return None
+    by_group = [
+        {
+            "group_id": str(r.group_id),
+            "phase": int(r.phase),
+            "routes": int(r.routes),
+            "cameras": int(r.cameras),
+            "cost_vnd": int(r.cost_vnd),
+        }
+        for r in ph.by_group.itertuples(index=False)
+    ]
+    per_phase = {
+        int(k): int(v)
+        for k, v in pd.Series(ph.pose_phase[ph.pose_phase >= 0]).value_counts().items()
+    }
+    return {
+        "pilot_route": ph.pilot_route,
+        "cameras_by_phase": per_phase,
+        "extra_cameras": int(ph.extra_cameras),
+        "by_group": by_group,
+        "route_phase": {str(k): int(v) for k, v in ph.route_phase.items()},
+    }
+
+
+def _consent(mounts: pd.Series, costs: CostModel) -> dict[str, int]:
+    """New cameras whose mount needs someone's agreement, by who must agree."""
+    who = [costs.mount(m).consent for m in mounts if costs.mount(m).needs_consent]
+    return {str(k): int(v) for k, v in pd.Series(who, dtype=object).value_counts().items()}
+
+
+def _budget(solved: Solved) -> dict[str, Any] | None:
+    b = solved.budget
+    if b is None:
+        return None
+    return {
+        "routes_done": list(b.routes_done),
+        "spent_vnd": int(b.spent_vnd),
+        "left_vnd": int(b.left_vnd),
+        "skipped": list(b.skipped),
+    }
 
 
 def _by_group(area: Area, targets: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -48,9 +140,11 @@ def plan_summary(
     sites: gpd.GeoDataFrame,
     poses: gpd.GeoDataFrame,
     selected: np.ndarray,
-    model: CameraCover,
+    solved: Solved,
     *,
     options: PlanOptions,
+    costs: CostModel,
+    catalogue: Mapping[str, Any],
     greedy_new: int | None,
     seconds: Mapping[str, float],
     name: str | None,
@@ -69,10 +163,14 @@ def plan_summary(
         Every pose, with ``source`` and ``cost``.
     selected
         Bool over ``poses``: the plan.
-    model
-        The solved model (its typed ``result``).
+    solved
+        The solved model (its typed ``result``), phases and budget cut.
     options
         The options of the plan (written out, so a plan says how it was made).
+    costs
+        The cost model (the bill by part).
+    catalogue
+        Camera specs by spec_id.
     greedy_new
         New cameras of the greedy baseline (None when not run).
     seconds
@@ -84,15 +182,21 @@ def plan_summary(
     -------
     dict
         ``ward``, ``synthetic``, ``new_cameras``, ``reaimed_cameras``, ``kept_cameras``,
-        ``cost_vnd`` (int), ``coverage`` (``overall``, ``by_group``), ``bound`` and
+        ``cost_vnd`` (int: the whole one-off bill), ``cost_parts`` (part → VND),
+        ``monthly_vnd``, ``mounts`` (new cameras per mount kind), ``consent`` (new
+        cameras whose mount needs someone's agreement), ``phases`` and ``budget`` (or
+        None), ``coverage`` (``overall``, ``by_group``), ``bound`` and
         ``bound_new_cameras`` (the proven lower bound on new cameras; None for a budget
         plan), ``gap`` (relative, of the primary objective), ``proven``, ``status``,
         ``stages`` (each solver stage's own status, objective, bound, gap, seconds),
         ``greedy_cameras``, counts of targets, unseen targets, sites, poses and
         non-zeros, ``seconds`` and ``options``.
     """
+    model = solved.model
     res = model.result
     src = poses["source"].to_numpy()
+    the_bill = bill(poses, selected, costs, catalogue)
+    new_mounts = poses.loc[selected & (src == "new"), "mount"].astype(str)
     overall = float(targets["seen"].mean()) if len(targets) else None
     source = str(getattr(area, "source", "") or "")
     sec = dict(seconds)
@@ -104,7 +208,14 @@ def plan_summary(
         "new_cameras": int((selected & (src == "new")).sum()),
         "reaimed_cameras": int((selected & (src == "reaim")).sum()),
         "kept_cameras": int((selected & (src == "keep")).sum()),
-        "cost_vnd": round(float(poses["cost"].to_numpy(dtype=float)[selected].sum())),
+        "cost_vnd": int(the_bill.attrs["total_vnd"]),
+        "cost_parts": {str(p): int(v) for p, v in zip(the_bill["part"], the_bill["vnd"], strict=True)},
+        "monthly_vnd": int(the_bill.attrs["monthly_vnd"]),
+        "retention_days": int(options.retention_days),
+        "mounts": {str(k): int(v) for k, v in new_mounts.value_counts().items()},
+        "consent": _consent(new_mounts, costs),
+        "phases": _phases(solved, poses, selected),
+        "budget": _budget(solved),
         "coverage": {
             "overall": None if overall is None else round(overall, 4),
             "by_group": _by_group(area, targets),
