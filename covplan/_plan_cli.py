@@ -16,7 +16,9 @@ from covplan import datasets, settings
 from covplan._errors import InputError
 from covplan.area import area_from_file, area_from_place, area_from_xml
 from covplan.export import route_atlas, write_csv
-from covplan.plan import PIPELINE_STAGES, PlanOptions, plan_ward, summary_text
+from covplan.plan import PIPELINE_STAGES, PlanCache, PlanOptions, plan_ward, summary_text
+from covplan.plan.pareto import pareto_table, pareto_text
+from covplan.survey import read_survey
 from covplan.vocab import label
 
 logger = logging.getLogger(__name__)
@@ -160,9 +162,50 @@ def _add_plan_args(p: argparse.ArgumentParser, time_limit: float) -> None:
         "--budget",
         type=int,
         metavar="VND",
-        help="spend at most this (whole VND); maximise coverage",
+        help="spend at most this (whole VND, whole cost): finish whole alleys, priority first",
     )
-    g.add_argument("--phases", action="store_true", help="number phases per residential group")
+    g.add_argument(
+        "--phases",
+        action="store_true",
+        help="pilot alley, phase 1 (one or two whole alleys per group) and phase 2",
+    )
+    g.add_argument(
+        "--pilot-group", metavar="GROUP", help="residential group whose alley is the pilot"
+    )
+    g.add_argument(
+        "--priority",
+        action="append",
+        metavar="ROUTE",
+        help="a route that comes first in phases and budgets (hot spot; repeatable)",
+    )
+    g.add_argument(
+        "--cameras",
+        choices=["ordinary", "all"],
+        default=None,
+        help="camera class: ordinary 2-4 MP bullets and domes (default) or the whole catalogue",
+    )
+    g.add_argument(
+        "--retention",
+        type=int,
+        metavar="DAYS",
+        default=None,
+        help=f"days of recording each new camera keeps ({settings.retention_days})",
+    )
+    g.add_argument(
+        "--costs",
+        metavar="FILE",
+        help="cost file (CSV like covplan/camera/costs.csv: parts and mounts in VND)",
+    )
+    g.add_argument(
+        "--no-corridor",
+        action="store_true",
+        help="let sight lines cross unmapped blocks (only for maps with every house drawn)",
+    )
+    g.add_argument(
+        "--pareto",
+        action="store_true",
+        help="also plan each quality rule and camera class and write the trade-offs table",
+    )
     g.add_argument(
         "--spec",
         action="append",
@@ -346,6 +389,12 @@ def plan_options(args: argparse.Namespace) -> PlanOptions:
         "capacity": args.capacity,
         "budget_vnd": args.budget,
         "phases": args.phases,
+        "pilot_group": args.pilot_group,
+        "priority_routes": frozenset(args.priority) if args.priority else None,
+        "camera_class": args.cameras,
+        "retention_days": args.retention,
+        "costs": args.costs,
+        "corridor": False if args.no_corridor else None,
         "pinned_sites": frozenset(pins),
         "forbidden_sites": frozenset(forbids),
         "solver": args.solver,
@@ -357,9 +406,16 @@ def plan_options(args: argparse.Namespace) -> PlanOptions:
 
 def _plan_and_write(args: argparse.Namespace, area: Any, name: str | None, t_area: float) -> int:
     bars = _Bars(args.quiet)
-    plan = plan_ward(area, survey=args.survey, options=plan_options(args), name=name, progress=bars)
+    options = plan_options(args)
+    cache = PlanCache()
+    survey = read_survey(args.survey, area=area) if args.survey else None
+    plan = plan_ward(area, survey=survey, options=options, name=name, progress=bars, cache=cache)
     if bars.main is not None:
         bars.main.close()
+    if getattr(args, "pareto", False):
+        table = pareto_table(area, survey=survey, options=options, cache=cache)
+        plan.summary["pareto"] = table.to_dict("records")
+        plan.summary["pareto_text"] = pareto_text(table, args.lang)
     plan.summary["seconds"] = {"area": round(t_area, 2), **plan.summary["seconds"]}
     files = plan.write(
         args.out,

@@ -20,9 +20,9 @@ from covplan.area.routes import SERVICE_REASONS
 UTM = 32648
 
 
-def _box(nodes: dict[int, tuple[float, float]], first: int, x0: float, y0: float, x1: float,
-         y1: float) -> list[int]:  # fmt: skip
-    """Add the corners of a box to ``nodes`` (ids from ``first``); return a closed ring."""
+def _box(nodes: dict[int, tuple[float, float]], first: int, *bounds: float) -> list[int]:
+    """Add the corners of a box (x0, y0, x1, y1) to ``nodes``; return its closed ring."""
+    x0, y0, x1, y1 = bounds
     for k, xy in enumerate([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]):
         nodes[first + k] = xy
     return [first, first + 1, first + 2, first + 3, first]
@@ -85,7 +85,9 @@ def test_open_space_empty_and_default(demo_area) -> None:
 
 
 def test_area_from_file_reads_open_space(tmp_path: Path) -> None:
-    to_ll = lambda g: gpd.GeoSeries([g], crs=UTM).to_crs(4326).iloc[0]  # noqa: E731
+    def to_ll(g: shapely.Geometry) -> shapely.Geometry:
+        return gpd.GeoSeries([g], crs=UTM).to_crs(4326).iloc[0]
+
     gpkg = tmp_path / "drawn.gpkg"
     gpd.GeoDataFrame(
         {"name": ["Kiệt 1"]},

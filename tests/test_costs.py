@@ -119,7 +119,7 @@ def test_the_default_file_loads_with_a_source_for_every_number() -> None:
     assert costs.retention_days == 7
     assert costs.reaim_vnd == 200_000
     assert sorted(costs.cards_vnd) == [64, 128, 256]
-    assert costs.bitrate_kbps[2] == 2000 and costs.bitrate_kbps[4] == 4000
+    assert costs.bitrate_kbps[2] == 1000 and costs.bitrate_kbps[4] == 2000
     for mount in costs.mounts.values():
         assert type(mount.hardware_vnd) is int and type(mount.labour_vnd) is int
         assert 50_000 <= mount.total_vnd <= 10_000_000  # VND, not USD or millions
@@ -139,19 +139,21 @@ def test_default_storage_cards_for_2mp_and_4mp_at_7_and_30_days() -> None:
     costs = load_costs()
     cat = load_catalogue()
     two, four = cat["bullet-2mp-6"], cat["bullet-4mp-6"]
-    # 2 MP at 2 Mbps: 21.6 GB a day; 7 days = 151.2 GB > 95 % of 128 GB -> a 256 GB card
+    # 2 MP at 1 Mbps: 10.8 GB a day; 7 days = 75.6 GB > 95 % of 64 GB -> a 128 GB card
     week2 = costs.storage(two)
-    assert week2.card_gb == 256 and week2.vnd == costs.cards_vnd[256]
-    assert week2.need_bytes == 2000 * 125 * 86_400 * 7
-    # 4 MP at 4 Mbps: 302.4 GB in a week, more than a 256 GB card: a recorder
+    assert week2.card_gb == 128 and week2.vnd == costs.cards_vnd[128]
+    assert week2.need_bytes == 1000 * 125 * 86_400 * 7
+    # 4 MP at 2 Mbps: 151.2 GB in a week > 95 % of 128 GB -> a 256 GB card
     week4 = costs.storage(four)
-    assert week4.needs_recorder and week4.need_gb == 303
-    assert "256 GB" in week4.note("en") and "recorder" in week4.note("en")
+    assert week4.card_gb == 256 and week4.need_gb == 152
+    # 30 days: 2 MP 324 GB, 4 MP 648 GB — more than a 256 GB card holds: a recorder
     month2 = costs.with_retention(30).storage(two)
     month4 = costs.with_retention(30).storage(four)
-    assert month2.needs_recorder and month2.need_gb == 648
+    assert month2.needs_recorder and month2.need_gb == 324
+    assert month4.needs_recorder and month4.need_gb == 648
+    assert "256 GB" in month4.note("en") and "recorder" in month4.note("en")
     assert month4.vnd > month2.vnd > week4.vnd
-    # a day of 2 MP (21.6 GB) fits the 64 GB card
+    # a day of 2 MP (10.8 GB) fits the 64 GB card
     assert costs.with_retention(1).storage(two).card_gb == 64
     assert costs.retention_days == 7  # with_retention is a copy
 

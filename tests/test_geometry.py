@@ -87,8 +87,11 @@ def test_range_for_each_level(level) -> None:
 def test_near_dead_zone_from_height_tilt_and_vfov() -> None:
     dead = 3.5 / math.tan(math.radians(15 + 50 / 2))  # 4.17 m
     assert view.near_dead_zone_m(3.5, 15.0, 50.0) == pytest.approx(dead)
-    s = seen(targets((0, dead - 0.1), (0, dead + 0.1)), [pose(h=3.5, tilt=15.0, vfov=50.0)])
+    tg = targets((0, dead - 0.1), (0, dead + 0.1))
+    s = seen(tg, [pose(h=3.5, tilt=15.0, vfov=50.0)], near_zone=False)
     assert s[:, 0].tolist() == [False, True]
+    # on the ground, a person under the mount walks into the picture: seen (near zone)
+    assert seen(tg, [pose(h=3.5, tilt=15.0, vfov=50.0)]).all()
     # a higher camera has a deeper dead zone; looking straight down has none
     assert view.near_dead_zone_m(6.0, 15.0, 50.0) > dead
     assert view.near_dead_zone_m(3.5, 70.0, 50.0) == 0.0
@@ -97,6 +100,25 @@ def test_near_dead_zone_from_height_tilt_and_vfov() -> None:
     assert far == pytest.approx(3.5 / math.tan(math.radians(25.0)))
     s = seen(targets((0, far - 0.1), (0, far + 0.1)), [pose(tilt=40.0, vfov=30.0)])
     assert s[:, 0].tolist() == [True, False]
+
+
+def test_near_zone_needs_the_camera_to_face_along_the_route() -> None:
+    # a pose heading north; targets 1 m under it on a north-south route (bearing 0) and on
+    # an east-west one (bearing 90): only the first walks into the picture
+    tg = targets((0, 1.0), (0, -1.0), (1.0, 0), level="detect")
+    tg["bearing_deg"] = [0.0, 180.0, 90.0]
+    p = pose(hfov=54.0, vfov=30.0, h=3.5, tilt=15.0)  # dead zone 6.1 m
+    assert seen(tg, [p])[:, 0].tolist() == [True, True, False]
+    # a high level asks more than the density at the dead zone's edge gives
+    tg["level"] = "identify"
+    assert seen(tg, [p])[:, 0].tolist() == [True, True, False]  # 269 px/m at the edge
+    assert not seen(tg, [{**p, "resolution_px": 1280}]).any()  # 179 px/m < 250
+    # brute force: the density given is the one at the dead zone's edge
+    tg["level"] = "detect"
+    cov = coverage_matrix(tg, gdf([p]), None)
+    dead = view.near_dead_zone_m(3.5, 15.0, 30.0)
+    edge = 1920 / (2 * math.tan(math.radians(27.0)) * math.hypot(float(dead), 3.5))
+    assert cov.px_per_m[0, 0] == pytest.approx(edge)
 
 
 def test_camera_facing_a_wall_sees_nothing_behind_it() -> None:

@@ -39,7 +39,14 @@ def test_targets_follow_the_interface_and_spacing(area, targets) -> None:
     planned = set(area.routes.index[area.routes["planned"]])
     assert set(targets["route_id"]) == planned
     along = targets[targets["kind"] == "along"]
-    assert (along["level"] == "observe").all()
+    # the ward's rule: detect along alleys, branch alleys and paths, observe on streets
+    kind = along["route_id"].map(area.routes["kind"])
+    expected = kind.map(settings.default_level_by_kind)
+    assert (along["level"] == expected).all()
+    assert set(along["level"]) == {"detect", "observe"}
+    # the route's direction at each along-target (0–180°), none at the nodes
+    assert along["bearing_deg"].between(0, 180).all()
+    assert targets.loc[targets["kind"] != "along", "bearing_deg"].isna().all()
     assert (targets.loc[targets["kind"] != "along", "level"] == "recognise").all()
     assert along["weight"].max() <= 5.0 + 1e-9
     # along-targets stand for the whole planned length
@@ -61,8 +68,23 @@ def test_targets_follow_the_interface_and_spacing(area, targets) -> None:
 def test_candidate_sites(area) -> None:
     sites = candidate_sites(area)
     assert sites["site_id"].is_unique
-    assert {"pole", "street_lamp", "alley_end", "edge"} <= set(sites["kind"])
+    assert {"pole", "street_lamp", "alley_end", "bend", "filler"} <= set(sites["kind"])
     assert (sites["capacity"] == 2).all()
+    # every site has a mount; a wall on a mapped house names it
+    assert sites["mount"].isin(["pole", "street_lamp", "wall", "gate", "new_pole"]).all()
+    assert (sites.loc[sites["kind"] == "pole", "mount"] == "pole").all()
+    walls = sites[(sites["mount"] == "wall") & sites["building_id"].notna()]
+    bm = area.metric("buildings").set_index("building_id")
+    sm = walls.to_crs(area.crs)
+    d = [bm.loc[b].geometry.distance(p) for b, p in zip(walls["building_id"], sm.geometry)]
+    assert len(d) > 0 and max(d) <= 6.0 + 1e-6
+    # fillers never crowd an alley end, junction or pole (3 m apart at least)
+    fill = sites[sites["kind"] == "filler"].to_crs(area.crs)
+    firm = sites[~sites["kind"].isin(["filler", "bend"])].to_crs(area.crs)
+    gap = shapely.distance(
+        fill.geometry.to_numpy()[:, None], firm.geometry.to_numpy()[None, :]
+    ).min(axis=1)
+    assert gap.min() >= 3.0 - 1e-6
     zone = area.boundary.centroid.buffer(0.0008)
     fewer = candidate_sites(area, forbidden=zone)
     assert 0 < len(fewer) < len(sites)

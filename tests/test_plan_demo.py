@@ -34,9 +34,16 @@ def test_summary(plan):
     assert KEYS <= set(s)
     assert s["new_cameras"] == len(plan.install) > 0
     assert s["reaimed_cameras"] == len(plan.reaim)
-    assert s["cost_vnd"] == pytest.approx(
-        plan.install["price_vnd"].sum() + 200_000 * len(plan.reaim)
-    )
+    # the whole cost, by part: the cameras' prices are one part of it
+    assert isinstance(s["cost_vnd"], int) and s["cost_vnd"] == int(plan.bill["vnd"].sum())
+    assert s["cost_parts"]["camera"] == plan.install["price_vnd"].sum()
+    assert s["cost_parts"]["reaim"] == 200_000 * len(plan.reaim)
+    assert set(s["cost_parts"]) == {
+        "camera", "mount", "cable", "power", "labour", "storage", "connectivity", "reaim",
+    }  # fmt: skip
+    # each camera's own whole cost (its mount included) adds up to the bill
+    assert plan.install["cost_vnd"].sum() + s["cost_parts"]["reaim"] >= s["cost_vnd"]
+    assert s["mounts"] and sum(s["mounts"].values()) == s["new_cameras"]
     assert 0.9 <= s["coverage"]["overall"] <= 1.0
     assert set(s["coverage"]["by_group"]) >= {"TDP-01", "TDP-02", "TDP-03"}
     assert s["greedy_cameras"] >= s["new_cameras"]  # the ILP is never worse than greedy
@@ -45,13 +52,15 @@ def test_summary(plan):
     assert s["synthetic"] is True
     text = summary_text(s, "vi")
     assert "Camera lắp mới" in text and "Tổ dân phố 1" in text
+    assert "Chi phí theo hạng mục" in text and "Thí điểm" in text
     assert "New cameras" in summary_text(s, "en")
 
 
 def test_lists_match_plan(plan):
     chosen = plan.chosen
     assert (chosen["source"] == "new").sum() == len(plan.install)
-    assert set(plan.install["phase"]) <= {0, 1, 2}
+    assert set(plan.install["phase"]) == {"pilot", "phase_1", "phase_2"}
+    assert set(plan.install["mount"]) <= {"pole", "street_lamp", "wall", "gate", "new_pole"}
     assert plan.install["code"].is_unique
     roles = plan.cameras["role"].value_counts()
     assert roles.get("reaim", 0) == len(plan.reaim)
@@ -134,7 +143,7 @@ def _phase_inputs(plan):
     args = (
         plan.coverage.seen,
         selected,
-        plan.poses["cost"].to_numpy(),
+        plan.poses["cost_vnd"].to_numpy(),
         plan.targets["k_required"].to_numpy(),
         plan.targets["route_id"].to_numpy(),
         plan.area.routes,

@@ -94,7 +94,7 @@ def test_set_knobs_mirrors_the_widgets(explorer: PlanExplorer) -> None:
     explorer.set_options(level="recognise", k_at_ends=2)
     assert explorer.controls["level"].value == "recognise"
     assert explorer.controls["k_at_ends"].value == 2
-    explorer.set_options(level="observe", k_at_ends=1)
+    explorer.set_options(level="detect", k_at_ends=1)  # the ward's rule: detect along alleys
     assert explorer.options == PlanOptions(headings=4, time_limit_s=30)
 
 

@@ -68,11 +68,18 @@ class Area:
     ----------
     routes
         One row per route (named street or alley, or a connected unnamed one),
-        index ``route_id``; ``planned`` says whether a plan covers it.
+        index ``route_id``; ``planned`` says whether a plan covers it and
+        ``unplanned_reason`` why not ("" when planned; see
+        :func:`covplan.area.routes.unplanned_reasons`); ``service`` and ``access``
+        are the OSM tags covering most of its length, ``width_m`` its width.
     segments
-        The routes' segments (graph edges, reverse duplicates removed, clipped).
+        The routes' segments (graph edges, reverse duplicates removed, clipped),
+        with OSM ``service``, ``access``, ``footway``, ``width_m`` (the ``width`` /
+        ``est_width`` tag, NaN when absent), ``lanes``; ``folded_from`` and
+        ``stub`` mark the segments of short branches folded into their route.
     nodes
-        Segment end nodes with ``degree`` and ``n_routes``.
+        Segment end nodes with ``degree``, ``n_stubs`` (ends of folded stub
+        segments) and ``n_routes``.
     buildings
         Building footprints, index ``building_id``.
     poles

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from covplan._frames import empty_gdf
 from covplan._io import atomic_path, atomic_write_text
 from covplan.export._layers import place_on_routes, to_4326, view_range_m
-from covplan.vocab import compass_word, header, label, translate_value
+from covplan.vocab import compass_word, cost_label, header, label, translate_value
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,10 @@ INSTALL_COLUMNS: list[str] = [
     "compass",
     "spec_id",
     "spec_name",
+    "mount",
+    "consent",
     "price_vnd",
+    "cost_vnd",
     "phase",
     "range_m",
 ]
@@ -107,7 +110,17 @@ TEXT_COLUMNS: frozenset[str] = frozenset(
 )
 
 #: Columns whose values are categories translated by :func:`localise`.
-_CATEGORY_COLUMNS = ("site_kind", "owner_kind", "status", "source", "role", "kind", "level")
+_CATEGORY_COLUMNS = (
+    "site_kind",
+    "mount",
+    "phase",
+    "owner_kind",
+    "status",
+    "source",
+    "role",
+    "kind",
+    "level",
+)
 #: Compass columns and the heading each is computed from.
 _COMPASS_OF = {"compass": "heading_deg", "compass_now": "heading_now_deg"}
 _COMPASS_OF["compass_new"] = "heading_new_deg"
@@ -195,8 +208,10 @@ def install_list(
     new_cameras
         The chosen new-camera poses (``source == "new"``): ``site_id``, ``heading_deg``,
         ``spec_id``, ``hfov_deg``, ``resolution_px``, ``mount_height_m``, ``cost``, Point;
-        optional ``route_id`` (the route it watches), ``group_id``, ``phase``, ``site_kind``,
-        ``range_m``.
+        optional ``route_id`` (the route it watches), ``group_id``, ``phase``
+        (``pilot``, ``phase_1``, ``phase_2``), ``site_kind``, ``mount``, ``consent`` (who
+        must agree to the mount: ``household``, ``power_company``, ``agency``, ``ward``,
+        ``none``), ``cost_vnd`` (the camera's whole cost, its mount included), ``range_m``.
     sites
         Candidate sites (``site_id``, ``kind``) for the site kind.
     routes
@@ -253,6 +268,13 @@ def install_list(
     cost = pd.to_numeric(_col(cams, "cost"), errors="coerce")
     price = pd.Series([spec_price.get(str(s), np.nan) for s in out["spec_id"]], index=out.index)
     out["price_vnd"] = price.where(price.notna(), cost).round(0)
+    out["mount"] = _col(cams, "mount")
+    out["consent"] = [
+        cost_label("consent", str(c), lang) if isinstance(c, str) and c else ""
+        for c in _col(cams, "consent")
+    ]
+    whole = pd.to_numeric(_col(cams, "cost_vnd"), errors="coerce")
+    out["cost_vnd"] = whole.where(whole.notna(), out["price_vnd"]).round(0)
     out["phase"] = _col(cams, "phase")
     if "range_m" in cams.columns:
         rng = pd.to_numeric(cams["range_m"], errors="coerce")

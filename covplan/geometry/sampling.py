@@ -124,7 +124,7 @@ def sample_targets(
 
     frames = [along]
     ends = route_ends(area)
-    ends = ends[ends["route_id"].isin(planned_ids) & (ends["end_kind"] != "cut")]
+    ends = ends[ends["route_id"].isin(planned_ids) & ends["end_kind"].isin(["dead_end", "mouth"])]
     ends = ends.drop_duplicates("node_id")
     seen_nodes = set(ends["node_id"])
     if len(ends):

@@ -317,7 +317,7 @@ def candidate_sites(
 
     # alley ends and intersections (one site per node; an alley end wins)
     ends = route_ends(area)
-    ends = ends[ends["route_id"].isin(planned_ids) & (ends["end_kind"] != "cut")]
+    ends = ends[ends["route_id"].isin(planned_ids) & ends["end_kind"].isin(["dead_end", "mouth"])]
     inter = intersections(area)
     inter_ids = _node_route_ids(inter)
     touches = np.array([bool(set(r) & planned_ids) for r in inter_ids], dtype=bool)

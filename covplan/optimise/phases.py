@@ -48,7 +48,7 @@ __all__ = ["EXACT_POSES", "BudgetSelection", "PhasePlan", "budget_selection", "p
 #: Up to this many candidate poses, the cost to finish a route is found exactly.
 EXACT_POSES = 10
 
-#: Route kinds a pilot and phase 1 pick from by default (kiệt and hẻm).
+#: Route kinds a pilot and phase 1 pick from by default (kiệt / hẻm and their branches).
 ALLEY_KINDS: tuple[str, ...] = ("alley", "lane")
 
 
@@ -93,7 +93,8 @@ class BudgetSelection:
     Attributes
     ----------
     selected : numpy.ndarray
-        Bool per pose, a subset of the full plan's (its ``always`` poses included).
+        Bool per pose, a subset of the full plan's: its ``always`` poses and the poses
+        of the routes bought (a plan pose no route needs is never bought).
     routes_done : list of str
         Routes finished, in the order they were finished (a route finished on the
         way by another's cameras follows it).
@@ -286,6 +287,7 @@ class _Ward:
         self.views = self._views_of(np.flatnonzero(self.installed))
         self.phase = np.full(self.cols.size, -1, np.int64)
         self.charge = np.full(self.cols.size, -1, np.int64)
+        self._steps: dict[int, _Step] = {}  # finish(r), until a pose seeing r is installed
 
     def _views_of(self, poses: NDArray[np.int64]) -> NDArray[np.int64]:
         """Return the views per target from the given pose positions."""
@@ -307,6 +309,11 @@ class _Ward:
 
     def finish(self, r: int) -> _Step:
         """Return the cheapest plan poses (not installed) that finish route ``r``."""
+        if r not in self._steps:
+            self._steps[r] = self._finish(r)
+        return self._steps[r]
+
+    def _finish(self, r: int) -> _Step:
         rows = self.rows_of[r]
         d = self.need[rows] - self.views[rows]
         rows, d = rows[d > 0], d[d > 0]
@@ -339,6 +346,10 @@ class _Ward:
         poses = poses[~self.installed[poses]]
         self.installed[poses] = True
         self.views += self._views_of(poses)
+        # a route's step depends only on the poses that see it
+        touched = np.unique(self.code[self.Ac[:, poses].indices])
+        for r in touched.tolist():
+            self._steps.pop(r, None)
         self.phase[poses] = phase
         self.charge[poses] = group
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from covplan import settings
 from covplan._errors import InputError
+from covplan.camera.costs import CostModel, load_costs
 
 __all__ = ["CAMERA_CLASSES", "LEVELS", "ROUTE_KINDS", "SOLVERS", "STAGES", "PlanOptions"]
 
@@ -149,6 +150,8 @@ class PlanOptions:
     >>> o = PlanOptions(headings=4, level_by_kind={"alley": "recognise"})
     >>> dict(o.level_by_kind)["alley"], o.with_level("detect").level
     ('recognise', 'detect')
+    >>> dict(PlanOptions().with_level("recognise").level_by_kind)["street"]
+    'recognise'
     """
 
     spacing_m: float = field(default_factory=lambda: float(settings.sample_spacing_m))
@@ -301,13 +304,32 @@ class PlanOptions:
     # ------------------------------------------------------------------ views
     @property
     def level(self) -> str:
-        """The level asked along most route kinds (the explorer's single DORI knob)."""
-        levels = [lvl for _, lvl in self.level_by_kind]
-        return max(set(levels), key=levels.count)
+        """The level asked along alleys (the explorer's single DORI knob)."""
+        return dict(self.level_by_kind).get("alley", "detect")
 
     def with_level(self, level: str) -> PlanOptions:
-        """Return these options asking ``level`` along every route kind."""
-        return replace(self, level_by_kind=tuple((k, level) for k in ROUTE_KINDS))
+        """Return these options asking ``level`` along alleys, branch alleys and paths.
+
+        Streets ask :data:`covplan.settings.default_level_by_kind`'s street level or
+        ``level``, whichever is higher (a street is never watched less closely than the
+        alleys off it); the ends keep :attr:`end_level`.
+
+        Parameters
+        ----------
+        level
+            One of :data:`LEVELS`.
+
+        Returns
+        -------
+        PlanOptions
+        """
+        rank = {lv: i for i, lv in enumerate(LEVELS)}
+        if level not in rank:
+            raise InputError(f"level {level!r}: levels are {', '.join(LEVELS)}")
+        street = str(settings.default_level_by_kind.get("street", level))
+        levels = {kind: level for kind in ROUTE_KINDS}
+        levels["street"] = street if rank.get(street, 0) > rank[level] else level
+        return replace(self, level_by_kind=tuple(sorted(levels.items())))
 
     def with_site(self, site_id: str, state: str | None) -> PlanOptions:
         """Return these options with ``site_id`` pinned, forbidden or neither.
@@ -369,6 +391,17 @@ class PlanOptions:
         return tuple(
             (name, getattr(self, name)) for dep in _STAGE_DEPS[stage] for name in _STAGE_FIELDS[dep]
         )
+
+    def cost_model(self) -> CostModel:
+        """Return the cost model these options price a plan with.
+
+        Returns
+        -------
+        covplan.camera.costs.CostModel
+            The cost file :attr:`costs` (default: the shipped one) at
+            :attr:`retention_days`.
+        """
+        return load_costs(self.costs).with_retention(int(self.retention_days))
 
     def as_dict(self) -> dict[str, Any]:
         """Return the options as plain JSON-ready values (for ``summary.json``)."""

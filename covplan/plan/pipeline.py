@@ -35,8 +35,8 @@ from covplan.optimise.phases import budget_selection, phase_plan
 from covplan.plan.options import STAGES, PlanOptions
 from covplan.plan.result import Plan
 from covplan.plan.solved import Solved
-from covplan.plan.stages import Clock, Layers, PlanCache, build_layers, cost_model
-from covplan.plan.summary import plan_summary
+from covplan.plan.stages import Clock, Layers, PlanCache, build_layers
+from covplan.plan.summary import bill, plan_summary
 from covplan.plan.write import Progress, no_progress
 from covplan.survey import Survey, read_survey
 
@@ -197,7 +197,7 @@ def _number_cameras(
 
 
 def _annotate(
-    layers: Layers, solved: Solved
+    layers: Layers, solved: Solved, options: PlanOptions
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, np.ndarray]:
     """Copy the layers and mark what the plan chose: views per target, poses' routes, phases."""
     selected = solved.selected
@@ -215,10 +215,13 @@ def _annotate(
     site = poses["site_id"]
     poses["site_kind"] = [kind.get(s) if isinstance(s, str) else None for s in site]
     poses["mount"] = [mount.get(s) if isinstance(s, str) else None for s in site]
+    costs = options.cost_model()
+    poses["consent"] = [costs.mount(m).consent if isinstance(m, str) else None for m in poses["mount"]]
     phase = pd.Series(None, index=poses.index, dtype=object)
     if solved.phases is not None:
         ph = np.asarray(solved.phases.pose_phase)
-        phase.iloc[np.flatnonzero(ph >= 0)] = ph[ph >= 0].astype(int)
+        keys = np.array(["pilot", "phase_1", "phase_2"], dtype=object)
+        phase.iloc[np.flatnonzero(ph >= 0)] = keys[ph[ph >= 0]]
     poses["phase"] = phase
     poses["selected"] = selected
     return targets, poses, selected
@@ -264,7 +267,7 @@ def assemble_plan(
     Plan
         The plan.
     """
-    targets, poses, selected = _annotate(layers, solved)
+    targets, poses, selected = _annotate(layers, solved, options)
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
     groups = with_id(area.groups, "group_id")
     chosen = poses[selected]
@@ -284,6 +287,8 @@ def assemble_plan(
         cameras = _number_cameras(cameras, chosen, reaim)
     else:
         reaim = reaim_list(chosen.iloc[0:0], empty_gdf(["camera_id", "geometry"]))
+    costs = options.cost_model()
+    the_bill = bill(poses, selected, costs, catalogue)
     summary = plan_summary(
         area,
         targets,
@@ -292,8 +297,8 @@ def assemble_plan(
         selected,
         solved,
         options=options,
-        costs=cost_model(options),
-        catalogue=catalogue,
+        costs=costs,
+        the_bill=the_bill,
         greedy_new=greedy_new,
         seconds=seconds or {},
         name=name,
@@ -317,6 +322,7 @@ def assemble_plan(
         name=summary["ward"],
         synthetic=bool(summary["synthetic"]),
         occluders=layers.occluders,
+        bill=the_bill,
     )
 
 

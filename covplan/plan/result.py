@@ -75,6 +75,9 @@ class Plan:
     occluders
         What blocked sight lines when the plan was made (buildings and the ground
         outside the route corridors); the view cones on the maps are cut by it.
+    bill
+        The whole one-off cost by part (:meth:`covplan.camera.costs.CostModel.itemise`;
+        ``attrs["total_vnd"]`` is ``summary["cost_vnd"]``).
     """
 
     area: Area
@@ -95,6 +98,7 @@ class Plan:
     name: str = ""
     synthetic: bool = False
     occluders: Occluders | None = None
+    bill: pd.DataFrame | None = None
     _layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ layers

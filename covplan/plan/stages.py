@@ -21,7 +21,7 @@ import pandas as pd
 from covplan import settings
 from covplan.area import Area
 from covplan.area.corridor import corridor as route_corridor
-from covplan.camera.costs import CostModel, load_costs
+from covplan.camera.costs import CostModel
 from covplan.camera.spec import CameraSpec
 from covplan.geometry import (
     Coverage,
@@ -43,7 +43,6 @@ __all__ = [
     "build_layers",
     "build_occluders",
     "build_poses",
-    "cost_model",
     "pose_costs",
     "build_sites",
     "build_targets",
@@ -200,7 +199,7 @@ def build_poses(
     poses = gpd.GeoDataFrame(poses.to_crs(4326), geometry="geometry", crs=4326)
     kind = poses["site_id"].map(dict(zip(sites["site_id"], sites["kind"], strict=True)))
     mount = poses["site_id"].map(dict(zip(sites["site_id"], sites["mount"], strict=True)))
-    poses["cost_vnd"] = pose_costs(poses, mount, specs, cost_model(options))
+    poses["cost_vnd"] = pose_costs(poses, mount, specs, options.cost_model())
     # the ward's rule: ends, junctions, bends and poles before filler positions — a
     # tie-break in the optimiser's cost only, never in the bill
     poses["cost"] = poses["cost_vnd"].astype(float) + np.where(
@@ -209,21 +208,6 @@ def build_poses(
     poses.index = pd.RangeIndex(len(poses), name="pose_id")
     poses["pose_id"] = poses.index
     return poses
-
-
-def cost_model(options: PlanOptions) -> CostModel:
-    """Return the cost model of ``options``: its cost file at its retention.
-
-    Parameters
-    ----------
-    options
-        Reads ``costs`` and ``retention_days``.
-
-    Returns
-    -------
-    covplan.camera.costs.CostModel
-    """
-    return load_costs(options.costs).with_retention(int(options.retention_days))
 
 
 def pose_costs(

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from covplan._frames import with_id
-from covplan.area import Area
+from covplan.area import Area, map_quality
 from covplan.export import route_coverage
 from covplan.camera.costs import CostModel
 from covplan.plan.options import PlanOptions
 from covplan.plan.solved import Solved
-from covplan.vocab import format_vnd, label
+from covplan.vocab import cost_label, format_vnd, label
 
 __all__ = ["PHASE_KEYS", "bill", "plan_summary", "summary_text"]
 
@@ -70,7 +70,7 @@ def bill(
     return costs.itemise(cams, catalogue=catalogue, reaims=reaims, lang=lang)
 
 
-def _phases(solved: Solved, poses: pd.DataFrame, selected: np.ndarray) -> dict[str, Any] | None:
+def _phases(area: Area, solved: Solved) -> dict[str, Any] | None:
     ph = solved.phases
     if ph is None:
         return None
@@ -88,8 +88,11 @@ def _phases(solved: Solved, poses: pd.DataFrame, selected: np.ndarray) -> dict[s
         int(k): int(v)
         for k, v in pd.Series(ph.pose_phase[ph.pose_phase >= 0]).value_counts().items()
     }
+    names = area.routes["name"] if "name" in area.routes.columns else pd.Series(dtype=object)
+    pilot_name = str(names.get(ph.pilot_route, "") or "") if ph.pilot_route else ""
     return {
         "pilot_route": ph.pilot_route,
+        "pilot_name": pilot_name or ph.pilot_route,
         "cameras_by_phase": per_phase,
         "extra_cameras": int(ph.extra_cameras),
         "by_group": by_group,
@@ -108,6 +111,7 @@ def _budget(solved: Solved) -> dict[str, Any] | None:
     if b is None:
         return None
     return {
+        "full_plan_new_cameras": int(solved.model.result.new_cameras),
         "routes_done": list(b.routes_done),
         "spent_vnd": int(b.spent_vnd),
         "left_vnd": int(b.left_vnd),
@@ -144,7 +148,7 @@ def plan_summary(
     *,
     options: PlanOptions,
     costs: CostModel,
-    catalogue: Mapping[str, Any],
+    the_bill: pd.DataFrame,
     greedy_new: int | None,
     seconds: Mapping[str, float],
     name: str | None,
@@ -168,9 +172,9 @@ def plan_summary(
     options
         The options of the plan (written out, so a plan says how it was made).
     costs
-        The cost model (the bill by part).
-    catalogue
-        Camera specs by spec_id.
+        The cost model (who must agree to each mount).
+    the_bill
+        The plan's bill by part (:func:`bill`).
     greedy_new
         New cameras of the greedy baseline (None when not run).
     seconds
@@ -184,8 +188,9 @@ def plan_summary(
         ``ward``, ``synthetic``, ``new_cameras``, ``reaimed_cameras``, ``kept_cameras``,
         ``cost_vnd`` (int: the whole one-off bill), ``cost_parts`` (part → VND),
         ``monthly_vnd``, ``mounts`` (new cameras per mount kind), ``consent`` (new
-        cameras whose mount needs someone's agreement), ``phases`` and ``budget`` (or
-        None), ``coverage`` (``overall``, ``by_group``), ``bound`` and
+        cameras whose mount needs someone's agreement), ``map_quality`` (how far the
+        map can be trusted: :func:`covplan.area.map_quality`), ``phases`` and ``budget``
+        (or None), ``coverage`` (``overall``, ``by_group``), ``bound`` and
         ``bound_new_cameras`` (the proven lower bound on new cameras; None for a budget
         plan), ``gap`` (relative, of the primary objective), ``proven``, ``status``,
         ``stages`` (each solver stage's own status, objective, bound, gap, seconds),
@@ -195,7 +200,6 @@ def plan_summary(
     model = solved.model
     res = model.result
     src = poses["source"].to_numpy()
-    the_bill = bill(poses, selected, costs, catalogue)
     new_mounts = poses.loc[selected & (src == "new"), "mount"].astype(str)
     overall = float(targets["seen"].mean()) if len(targets) else None
     source = str(getattr(area, "source", "") or "")
@@ -209,19 +213,22 @@ def plan_summary(
         "reaimed_cameras": int((selected & (src == "reaim")).sum()),
         "kept_cameras": int((selected & (src == "keep")).sum()),
         "cost_vnd": int(the_bill.attrs["total_vnd"]),
-        "cost_parts": {str(p): int(v) for p, v in zip(the_bill["part"], the_bill["vnd"], strict=True)},
+        "cost_parts": {
+            str(p): int(v) for p, v in zip(the_bill["part"], the_bill["vnd"], strict=True)
+        },
         "monthly_vnd": int(the_bill.attrs["monthly_vnd"]),
         "retention_days": int(options.retention_days),
         "mounts": {str(k): int(v) for k, v in new_mounts.value_counts().items()},
         "consent": _consent(new_mounts, costs),
-        "phases": _phases(solved, poses, selected),
+        "map_quality": _map_quality(area),
+        "phases": _phases(area, solved),
         "budget": _budget(solved),
         "coverage": {
             "overall": None if overall is None else round(overall, 4),
             "by_group": _by_group(area, targets),
         },
-        "bound": res.new_cameras_bound,
-        "bound_new_cameras": res.new_cameras_bound,
+        "bound": None if solved.budget is not None else res.new_cameras_bound,
+        "bound_new_cameras": None if solved.budget is not None else res.new_cameras_bound,
         "gap": res.gap,
         "proven": bool(res.proven),
         "status": res.status,
@@ -288,6 +295,76 @@ def _solver_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
     return lines
 
 
+def _quality_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
+    q = summary.get("map_quality")
+    if not q:
+        return []
+    lines = [f"  {label('map_trust_title', lang)}: {label('verdict_' + q['verdict'], lang)}"]
+    lines += [f"    - {w}" for w in q.get("warnings", {}).get(lang, [])]
+    return lines
+
+
+def _map_quality(area: Area) -> dict[str, Any]:
+    """The map's measures (:func:`covplan.area.map_quality`) and its warnings in both languages."""
+    q = map_quality(area)
+    return {**q.as_dict(), "warnings": {lang: q.warnings(lang) for lang in ("vi", "en")}}
+
+
+def _cost_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
+    parts = summary.get("cost_parts") or {}
+    lines = []
+    if parts:
+        lines.append(f"  {label('cost_parts_title', lang)}:")
+        for part, vnd in parts.items():
+            if vnd:
+                lines.append(f"    {cost_label('part', part, lang)}: {format_vnd(vnd, lang)}")
+        if summary.get("retention_days"):
+            lines.append(f"    ({label('retention_days_text', lang, days=summary['retention_days'])})")
+    if summary.get("monthly_vnd"):
+        lines.append(f"  {label('monthly_vnd', lang)}: {format_vnd(summary['monthly_vnd'], lang)}")
+    mounts = summary.get("mounts") or {}
+    if mounts:
+        text = ", ".join(f"{cost_label('mount_kind', k, lang)} {v}" for k, v in mounts.items())
+        lines.append(f"  {label('mounts_title', lang)}: {text}")
+    consent = summary.get("consent") or {}
+    if consent:
+        text = ", ".join(f"{cost_label('consent', k, lang)} {v}" for k, v in consent.items())
+        lines.append(f"  {label('consent_title', lang)}: {text}")
+    return lines
+
+
+def _phase_lines(summary: Mapping[str, Any], lang: str, group_names: Mapping[str, str]) -> list[str]:
+    ph = summary.get("phases")
+    lines = []
+    if ph:
+        lines.append(f"  {label('phases_title', lang)}:")
+        if ph.get("pilot_route"):
+            name = ph.get("pilot_name") or ph["pilot_route"]
+            lines.append(f"    {label('pilot_route', lang)}: {name}")
+        for row in ph.get("by_group", []):
+            gid = row["group_id"]
+            lines.append(
+                "    "
+                + label(
+                    "phase_group_line",
+                    lang,
+                    group=group_names.get(gid) or gid or label("no_group", lang),
+                    phase=label(PHASE_KEYS[row["phase"]], lang),
+                    routes=row["routes"],
+                    cameras=row["cameras"],
+                    vnd=format_vnd(row["cost_vnd"], lang),
+                )
+            )
+        lines.append(f"    {label('phase_extra', lang)}: {ph.get('extra_cameras', 0)}")
+    b = summary.get("budget")
+    if b:
+        lines.append(f"  {label('budget_done', lang)}: {len(b['routes_done'])}")
+        spent = format_vnd(b["spent_vnd"], lang)
+        left = format_vnd(b["left_vnd"], lang)
+        lines.append(f"    {label('budget_spent', lang, spent=spent, left=left)}")
+    return lines
+
+
 def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
     """Return the end-of-run summary a planner reads, in Vietnamese or English.
 
@@ -312,6 +389,12 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
         f"  {label('kept_cameras', lang)}: {summary.get('kept_cameras', 0)}",
         f"  {label('cost_vnd', lang)}: {format_vnd(summary.get('cost_vnd', 0), lang)}",
     ]
+    lines += _cost_lines(summary, lang)
+    lines += _quality_lines(summary, lang)
     lines += _coverage_lines(summary, lang)
+    names = {gid: g.get("name", "") for gid, g in (summary.get("coverage", {}).get("by_group") or {}).items()}
+    lines += _phase_lines(summary, lang, names)
     lines += _solver_lines(summary, lang)
+    if summary.get("pareto_text"):
+        lines += ["", f"{label('pareto_title', lang)}:", summary["pareto_text"]]
     return "\n".join(lines)

@@ -31,11 +31,12 @@ from covplan.export import (
     write_geopackage,
     write_html_map,
     write_kml,
+    write_csv,
     write_kmz,
     write_table,
 )
-from covplan.plan.summary import summary_text
-from covplan.vocab import label
+from covplan.plan.summary import bill, summary_text
+from covplan.vocab import cost_label, label
 
 if TYPE_CHECKING:  # result.py imports this module for Plan.write
     from covplan.plan.result import Plan
@@ -137,6 +138,7 @@ def write_plan(
                 title=title,
                 fallback_png=png.read_bytes() if png.exists() else None,
             )
+        _write_trade_offs(plan, staging, lang)
         plan.summary.setdefault("seconds", {})["write"] = round(time.perf_counter() - t0, 2)
         atomic_write_text(
             staging / "summary.json",
@@ -148,6 +150,19 @@ def write_plan(
         shutil.rmtree(staging, ignore_errors=True)
     logger.info("wrote %d files to %s", len(written), out)
     return written
+
+
+def _write_trade_offs(plan: Plan, staging: Path, lang: str) -> None:
+    """The bill by part (``cost.csv``) and, when computed, the scenarios (``pareto.csv``)."""
+    the_bill = bill(plan.poses, plan.selected, plan.options.cost_model(), plan.catalogue, lang=lang)
+    cols = ["part", f"label_{lang}", "quantity", "unit", "vnd", "share", "note"]
+    table = the_bill[cols].rename(columns={f"label_{lang}": "part_label"})
+    table["unit"] = [cost_label("unit", str(u), lang) for u in table["unit"]]
+    table["share"] = table["share"].astype(float).round(3)
+    write_csv(table, staging / "cost.csv", lang=lang)
+    rows = plan.summary.get("pareto")
+    if rows:
+        write_csv(pd.DataFrame(rows), staging / "pareto.csv", lang=lang)
 
 
 def _write_lists(
