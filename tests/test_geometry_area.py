@@ -76,7 +76,10 @@ def test_candidate_sites(area) -> None:
     walls = sites[(sites["mount"] == "wall") & sites["building_id"].notna()]
     bm = area.metric("buildings").set_index("building_id")
     sm = walls.to_crs(area.crs)
-    d = [bm.loc[b].geometry.distance(p) for b, p in zip(walls["building_id"], sm.geometry)]
+    d = [
+        bm.loc[b].geometry.distance(p)
+        for b, p in zip(walls["building_id"], sm.geometry, strict=True)
+    ]
     assert len(d) > 0 and max(d) <= 6.0 + 1e-6
     # fillers never crowd an alley end, junction or pole (3 m apart at least)
     fill = sites[sites["kind"] == "filler"].to_crs(area.crs)

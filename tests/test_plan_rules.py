@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -186,3 +185,53 @@ def test_view_cones_stop_at_the_blind_block(parallel: Path) -> None:
         assert not cone.intersects(far_other), (site, route)
         checked += 1
     assert checked >= 2
+
+
+HCMC = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "data"
+    / "osm"
+    / "hcmc-dakao-1km.osm.bz2"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HCMC.exists(), reason=f"real data absent: {HCMC}")
+@pytest.mark.parametrize(
+    ("name_a", "name_b"),
+    [
+        ("Hẻm 79 Nguyễn Hữu Cầu", "Hẻm 87 Nguyễn Hữu Cầu"),  # 21 m apart
+        ("Hẻm 76 Võ Thị Sáu", "Hẻm 82 Võ Thị Sáu"),  # 37 m apart
+    ],
+)
+def test_hcmc_no_view_cone_crosses_the_block_between_parallel_alleys(
+    name_a: str, name_b: str
+) -> None:
+    # The extract maps few houses: the block between these two hẻm is empty on the map.
+    # Every candidate camera on one of them, in every direction, at the longest range
+    # asked (detect), must stop at the block: no cone reaches the other hẻm.
+    from covplan.geometry import candidate_sites, site_poses
+    from covplan.plan.stages import build_occluders
+
+    area = covplan.area_from_xml(HCMC)
+    routes = area.routes.to_crs(area.crs)
+    a, b = _rid(area, name_a), _rid(area, name_b)
+    sites = candidate_sites(area)
+    on_a = sites[sites["route_id"] == a]
+    ordinary = [s for s in covplan.load_catalogue().values() if not s.is_fisheye]
+    poses = site_poses(on_a, ordinary, headings=8)
+    # the inside of hẻm b: more than 15 m from any other way (from the street both leave,
+    # a camera rightly sees into the mouth of the next hẻm)
+    others = shapely.union_all(routes.drop(index=b).geometry.to_numpy())
+    far_b = routes.loc[b].geometry.difference(others.buffer(15.0))
+    assert far_b.length > 30.0
+    honest = build_occluders(area, PlanOptions())
+    cones = view_polygons(poses, None, crs=area.crs, level="detect", occluders=honest)
+    cones = cones.to_crs(area.crs)
+    assert len(cones) == len(poses) > 50
+    assert not shapely.intersects(cones.geometry.to_numpy(), far_b).any()
+    # taken at face value (buildings only), the same cameras look straight across
+    face_value = build_occluders(area, PlanOptions(corridor=False))
+    naive = view_polygons(poses, None, crs=area.crs, level="detect", occluders=face_value)
+    assert shapely.intersects(naive.to_crs(area.crs).geometry.to_numpy(), far_b).any()

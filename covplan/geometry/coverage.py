@@ -31,11 +31,11 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 import shapely.ops
-from shapely.geometry.base import BaseGeometry
 from geopandas import GeoDataFrame
 from pyproj import CRS
 from scipy import sparse
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from covplan import settings
 from covplan._errors import InputError
@@ -527,9 +527,7 @@ def _pair_tests(
         & (horiz <= view.far_limit_m(h, tilt, vfov))
     )
     if bearing is not None:
-        near, near_dens = view.near_zone(
-            d[:, 0], d[:, 1], route_bearing_deg=bearing[pt], **pose_kw
-        )
+        near, near_dens = view.near_zone(d[:, 0], d[:, 1], route_bearing_deg=bearing[pt], **pose_kw)
         dens = np.where(near & ~seen, near_dens, dens)
         seen = seen | near
         in_range = in_range | near

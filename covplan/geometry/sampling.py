@@ -193,7 +193,7 @@ def sample_targets(
 def _tangent_bearings(
     routes_m: GeoDataFrame, row: np.ndarray, part: np.ndarray, meas: np.ndarray
 ) -> np.ndarray:
-    """The route's direction (degrees from north, 0–180) at each along-target."""
+    """Return the route's direction (degrees from north, 0–180) at each along-target."""
     if len(row) == 0:
         return np.empty(0)
     geoms = routes_m.geometry.to_numpy()

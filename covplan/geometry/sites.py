@@ -494,39 +494,44 @@ def _with_mounts(sites: GeoDataFrame, area: Area) -> GeoDataFrame:
     it needs a new pole.
     """
     out = sites.copy()
-    given = out["mount"] if "mount" in out.columns else pd.Series(None, index=out.index)
-    kind = out["kind"].astype(str)
-    mount = np.where(given.notna(), given.astype(object), None)
-    own = kind.isin(["pole", "street_lamp", "gate", "new_pole", "wall"]).to_numpy()
-    mount = np.where(pd.isna(mount) & own, kind.to_numpy(dtype=object), mount)
-    bid = (
-        out["building_id"].to_numpy(dtype=object)
+    n = len(out)
+    kind = out["kind"].astype(str).to_numpy(dtype=object)
+    given = (
+        out["mount"].to_numpy(dtype=object) if "mount" in out.columns else np.full(n, None, object)
+    )
+    mount: NDArray[np.object_] = np.array(
+        [
+            m if isinstance(m, str) and m else (k if k in MOUNTS else None)
+            for m, k in zip(given, kind, strict=True)
+        ],
+        dtype=object,
+    )
+    bid: NDArray[np.object_] = (
+        np.array([None if pd.isna(b) else str(b) for b in out["building_id"]], dtype=object)
         if "building_id" in out.columns
-        else np.full(len(out), None, dtype=object)
+        else np.full(n, None, dtype=object)
     )
     pts = out.geometry.to_numpy()
-    near_building = np.zeros(len(out), bool)
+    near_building = np.zeros(n, bool)
     buildings = area.metric("buildings")
     if len(buildings):
         tree = shapely.STRtree(buildings.geometry.to_numpy())
         si, bi = tree.query_nearest(pts, max_distance=WALL_REACH_M, all_matches=False)
         near_building[si] = True
-        b_ids = buildings["building_id"].astype(str).to_numpy()
-        fill = np.array([pd.isna(bid[i]) for i in si], dtype=bool)
-        wall_site = pd.isna(mount[si]) | (mount[si] == "wall")
-        bid[si[fill & wall_site]] = b_ids[bi[fill & wall_site]]
+        b_ids = buildings["building_id"].astype(str).to_numpy(dtype=object)
+        for s_i, b_i in zip(si, bi, strict=True):  # per site near a house
+            if bid[s_i] is None and mount[s_i] in (None, "wall"):
+                bid[s_i] = b_ids[b_i]
+    beside_open = np.zeros(n, bool)
     open_space = getattr(area, "open_space", None)
-    beside_open = np.zeros(len(out), bool)
     if open_space is not None and len(open_space):
-        om = open_space.to_crs(area.crs)
-        otree = shapely.STRtree(om.geometry.to_numpy())
+        otree = shapely.STRtree(open_space.to_crs(area.crs).geometry.to_numpy())
         oi, _ = otree.query(pts, predicate="dwithin", distance=WALL_REACH_M)
         beside_open[oi] = True
-    todo = pd.isna(mount)
-    mount = np.where(todo & beside_open & ~near_building, "new_pole", mount)
-    mount = np.where(pd.isna(mount), "wall", mount)
-    out["mount"] = mount.astype(object)
-    out["building_id"] = [None if pd.isna(b) else str(b) for b in bid]
+    for i in np.flatnonzero([m is None for m in mount]):  # per site without a mount yet
+        mount[i] = "new_pole" if beside_open[i] and not near_building[i] else "wall"
+    out["mount"] = mount
+    out["building_id"] = bid
     return out
 
 

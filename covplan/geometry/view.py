@@ -309,9 +309,7 @@ def near_zone(
     h = np.asarray(mount_height_m, float)
     dead = near_dead_zone_m(h, tilt_deg, vfov_deg)
     edge = np.where(np.isfinite(dead), dead, 0.0)
-    density = np.asarray(
-        pixel_density(resolution_px, hfov_deg, slant_distance_m(edge, h)), float
-    )
+    density = np.asarray(pixel_density(resolution_px, hfov_deg, slant_distance_m(edge, h)), float)
     bearing = np.asarray(route_bearing_deg, float)
     half = np.asarray(hfov_deg, float) / 2.0 + FOV_EPS_DEG
     with np.errstate(invalid="ignore"):
@@ -321,8 +319,10 @@ def near_zone(
         along = np.isnan(bearing) | (off <= half)
     ok = (horiz < dead) & np.isfinite(dead) & along & np.isfinite(np.asarray(heading_deg, float))
     ok &= density >= np.asarray(px_per_m_required, float)
-    ok |= (np.asarray(hfov_deg, float) >= 360.0) & (horiz < dead) & (
-        density >= np.asarray(px_per_m_required, float)
+    ok |= (
+        (np.asarray(hfov_deg, float) >= 360.0)
+        & (horiz < dead)
+        & (density >= np.asarray(px_per_m_required, float))
     )
     return np.asarray(ok, bool), np.broadcast_to(density, ok.shape).copy()
 

@@ -230,15 +230,7 @@ class PlanOptions:
             problems.append(
                 f"camera_class {self.camera_class!r}: use one of {', '.join(CAMERA_CLASSES)}"
             )
-        for kind, level in self.level_by_kind:
-            if kind not in ROUTE_KINDS:
-                problems.append(
-                    f"level for route kind {kind!r}: kinds are {', '.join(ROUTE_KINDS)}"
-                )
-            if level not in LEVELS:
-                problems.append(f"level {level!r} for {kind}: levels are {', '.join(LEVELS)}")
-        if self.end_level not in LEVELS:
-            problems.append(f"end_level {self.end_level!r}: levels are {', '.join(LEVELS)}")
+        problems += self._level_problems()
         if self.hfov_deg is not None and not (0 < float(self.hfov_deg) <= 360):
             problems.append(f"hfov_deg = {self.hfov_deg!r}: write degrees in (0, 360]")
         if self.budget_vnd is not None and not (
@@ -255,6 +247,19 @@ class PlanOptions:
             if len(problems) == 1:
                 msg = f"bad planning option: {problems[0]}"
             raise InputError(msg)
+
+    def _level_problems(self) -> list[str]:
+        problems = []
+        for kind, level in self.level_by_kind:
+            if kind not in ROUTE_KINDS:
+                problems.append(
+                    f"level for route kind {kind!r}: kinds are {', '.join(ROUTE_KINDS)}"
+                )
+            if level not in LEVELS:
+                problems.append(f"level {level!r} for {kind}: levels are {', '.join(LEVELS)}")
+        if self.end_level not in LEVELS:
+            problems.append(f"end_level {self.end_level!r}: levels are {', '.join(LEVELS)}")
+        return problems
 
     def check_specs(self, catalogue: Mapping[str, Any]) -> None:
         """Raise :class:`covplan.InputError` for spec ids the catalogue does not have.

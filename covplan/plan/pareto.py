@@ -151,7 +151,7 @@ def pareto_table(
     base = options or PlanOptions()
     cache = cache if cache is not None else PlanCache()
     rows: list[dict[str, Any]] = []
-    runs = [(lv, cl, None) for lv in levels for cl in classes]
+    runs: list[tuple[str, str, int | None]] = [(lv, cl, None) for lv in levels for cl in classes]
     runs += [(levels[0], classes[0], int(b)) for b in budgets]
     for level, cls, budget in runs:
         opts = scenario_options(base, level, cls, budget)
@@ -205,19 +205,22 @@ def pareto_text(table: pd.DataFrame, lang: str = "vi") -> str:
         label("coverage", lang),
         "",
     ]
+    records: list[dict[Any, Any]] = table.to_dict("records")
     body = [
         [
-            label(f"level_{r.level_along}", lang),
-            label(f"class_{r.camera_class}", lang),
-            "—" if pd.isna(r.budget_vnd) else format_vnd(int(r.budget_vnd), lang),
-            str(r.new_cameras),
-            format_vnd(int(r.cost_vnd), lang),
-            "—" if pd.isna(r.share_seen) else f"{float(r.share_seen):.1%}",
-            "*" if r.pareto else "",
+            label(f"level_{r['level_along']}", lang),
+            label(f"class_{r['camera_class']}", lang),
+            "—" if pd.isna(r["budget_vnd"]) else format_vnd(int(r["budget_vnd"]), lang),
+            str(r["new_cameras"]),
+            format_vnd(int(r["cost_vnd"]), lang),
+            "—" if pd.isna(r["share_seen"]) else f"{float(r['share_seen']):.1%}",
+            "*" if r["pareto"] else "",
         ]
-        for r in table.itertuples(index=False)
+        for r in records
     ]
     widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in [head, *body]]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in [head, *body]
+    ]
     lines.append(f"* {label('pareto_front', lang)}")
     return "\n".join(line.rstrip() for line in lines)

@@ -216,7 +216,9 @@ def _annotate(
     poses["site_kind"] = [kind.get(s) if isinstance(s, str) else None for s in site]
     poses["mount"] = [mount.get(s) if isinstance(s, str) else None for s in site]
     costs = options.cost_model()
-    poses["consent"] = [costs.mount(m).consent if isinstance(m, str) else None for m in poses["mount"]]
+    poses["consent"] = [
+        costs.mount(m).consent if isinstance(m, str) else None for m in poses["mount"]
+    ]
     phase = pd.Series(None, index=poses.index, dtype=object)
     if solved.phases is not None:
         ph = np.asarray(solved.phases.pose_phase)

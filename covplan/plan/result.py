@@ -186,7 +186,11 @@ class Plan:
         # each camera's view as the plan models it: its sector to the observe range,
         # cut by the buildings in the way (what the optimiser counted), not a bare fan
         cones = view_polygons(
-            chosen, self.area.buildings, crs=self.area.crs, level="observe", occluders=self.occluders
+            chosen,
+            self.area.buildings,
+            crs=self.area.crs,
+            level="observe",
+            occluders=self.occluders,
         )
         cones = cones[[c for c in (*_CONE_COLUMNS, "geometry") if c in cones.columns]]
         cones = cones[~cones.geometry.is_empty]

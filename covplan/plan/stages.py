@@ -43,9 +43,9 @@ __all__ = [
     "build_layers",
     "build_occluders",
     "build_poses",
-    "pose_costs",
     "build_sites",
     "build_targets",
+    "pose_costs",
 ]
 
 
@@ -98,9 +98,12 @@ class PlanCache:
 
 @dataclass(frozen=True)
 class Layers:
-    """What a solve works on: targets, candidate sites, poses, the coverage matrix and
-    the occluders it was built with (mapped buildings, and the inferred blocks outside
-    the route corridors)."""
+    """What a solve works on: targets, sites, poses, coverage, occluders, routes.
+
+    ``occluders`` are what the coverage was built with (mapped buildings, and the
+    inferred blocks outside the route corridors); ``routes`` the planned routes as the
+    phases and budgets read them.
+    """
 
     targets: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
@@ -256,8 +259,10 @@ def pose_costs(
 
 
 def build_occluders(area: Area, options: PlanOptions) -> Occluders:
-    """Return what blocks sight lines: buildings and, with ``options.corridor``, the
-    ground outside every route corridor and mapped open space.
+    """Return what blocks sight lines: buildings, and the ground outside the corridors.
+
+    With ``options.corridor`` everything outside every route corridor and mapped open
+    space blocks too (unmapped houses).
 
     Parameters
     ----------
@@ -275,9 +280,7 @@ def build_occluders(area: Area, options: PlanOptions) -> Occluders:
     if not options.corridor:
         return occluders_for(area.buildings, crs=area.crs)
     frame = area.boundary_metric.buffer(150.0)
-    return occluders_for(
-        area.buildings, crs=area.crs, corridor=route_corridor(area), frame=frame
-    )
+    return occluders_for(area.buildings, crs=area.crs, corridor=route_corridor(area), frame=frame)
 
 
 def build_coverage(
@@ -402,7 +405,7 @@ def build_layers(
 
 
 def _route_table(area: Area) -> pd.DataFrame:
-    """The planned routes as the phases and budgets read them (no geometry)."""
+    """Return the planned routes as the phases and budgets read them (no geometry)."""
     r = area.planned_routes
     cols = [c for c in ("name", "kind", "group_id", "length_m") if c in r.columns]
     out = pd.DataFrame(r[cols]).copy()

@@ -16,8 +16,8 @@ import pandas as pd
 
 from covplan._frames import with_id
 from covplan.area import Area, map_quality
-from covplan.export import route_coverage
 from covplan.camera.costs import CostModel
+from covplan.export import route_coverage
 from covplan.plan.options import PlanOptions
 from covplan.plan.solved import Solved
 from covplan.vocab import cost_label, format_vnd, label
@@ -74,20 +74,19 @@ def _phases(area: Area, solved: Solved) -> dict[str, Any] | None:
     ph = solved.phases
     if ph is None:
         return None
+    rows: list[dict[Any, Any]] = ph.by_group.to_dict("records")
     by_group = [
         {
-            "group_id": str(r.group_id),
-            "phase": int(r.phase),
-            "routes": int(r.routes),
-            "cameras": int(r.cameras),
-            "cost_vnd": int(r.cost_vnd),
+            "group_id": str(r["group_id"]),
+            "phase": int(r["phase"]),
+            "routes": int(r["routes"]),
+            "cameras": int(r["cameras"]),
+            "cost_vnd": int(r["cost_vnd"]),
         }
-        for r in ph.by_group.itertuples(index=False)
+        for r in rows
     ]
-    per_phase = {
-        int(k): int(v)
-        for k, v in pd.Series(ph.pose_phase[ph.pose_phase >= 0]).value_counts().items()
-    }
+    phase, count = np.unique(ph.pose_phase[ph.pose_phase >= 0], return_counts=True)
+    per_phase = {int(k): int(v) for k, v in zip(phase, count, strict=True)}
     names = area.routes["name"] if "name" in area.routes.columns else pd.Series(dtype=object)
     pilot_name = str(names.get(ph.pilot_route, "") or "") if ph.pilot_route else ""
     return {
@@ -101,7 +100,7 @@ def _phases(area: Area, solved: Solved) -> dict[str, Any] | None:
 
 
 def _consent(mounts: pd.Series, costs: CostModel) -> dict[str, int]:
-    """New cameras whose mount needs someone's agreement, by who must agree."""
+    """Count the new cameras whose mount needs someone's agreement, by who must agree."""
     who = [costs.mount(m).consent for m in mounts if costs.mount(m).needs_consent]
     return {str(k): int(v) for k, v in pd.Series(who, dtype=object).value_counts().items()}
 
@@ -305,7 +304,7 @@ def _quality_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
 
 
 def _map_quality(area: Area) -> dict[str, Any]:
-    """The map's measures (:func:`covplan.area.map_quality`) and its warnings in both languages."""
+    """Return the map's measures (:func:`covplan.area.map_quality`) and warnings in vi and en."""
     q = map_quality(area)
     return {**q.as_dict(), "warnings": {lang: q.warnings(lang) for lang in ("vi", "en")}}
 
@@ -319,7 +318,9 @@ def _cost_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
             if vnd:
                 lines.append(f"    {cost_label('part', part, lang)}: {format_vnd(vnd, lang)}")
         if summary.get("retention_days"):
-            lines.append(f"    ({label('retention_days_text', lang, days=summary['retention_days'])})")
+            lines.append(
+                f"    ({label('retention_days_text', lang, days=summary['retention_days'])})"
+            )
     if summary.get("monthly_vnd"):
         lines.append(f"  {label('monthly_vnd', lang)}: {format_vnd(summary['monthly_vnd'], lang)}")
     mounts = summary.get("mounts") or {}
@@ -333,7 +334,9 @@ def _cost_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _phase_lines(summary: Mapping[str, Any], lang: str, group_names: Mapping[str, str]) -> list[str]:
+def _phase_lines(
+    summary: Mapping[str, Any], lang: str, group_names: Mapping[str, str]
+) -> list[str]:
     ph = summary.get("phases")
     lines = []
     if ph:
@@ -392,7 +395,10 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
     lines += _cost_lines(summary, lang)
     lines += _quality_lines(summary, lang)
     lines += _coverage_lines(summary, lang)
-    names = {gid: g.get("name", "") for gid, g in (summary.get("coverage", {}).get("by_group") or {}).items()}
+    names = {
+        gid: g.get("name", "")
+        for gid, g in (summary.get("coverage", {}).get("by_group") or {}).items()
+    }
     lines += _phase_lines(summary, lang, names)
     lines += _solver_lines(summary, lang)
     if summary.get("pareto_text"):

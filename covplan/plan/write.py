@@ -28,10 +28,10 @@ from covplan.export import (
     MapData,
     add_contacts,
     plan_maps,
+    write_csv,
     write_geopackage,
     write_html_map,
     write_kml,
-    write_csv,
     write_kmz,
     write_table,
 )
@@ -153,7 +153,7 @@ def write_plan(
 
 
 def _write_trade_offs(plan: Plan, staging: Path, lang: str) -> None:
-    """The bill by part (``cost.csv``) and, when computed, the scenarios (``pareto.csv``)."""
+    """Write the bill by part (``cost.csv``) and the scenarios, when computed (``pareto.csv``)."""
     the_bill = bill(plan.poses, plan.selected, plan.options.cost_model(), plan.catalogue, lang=lang)
     cols = ["part", f"label_{lang}", "quantity", "unit", "vnd", "share", "note"]
     table = the_bill[cols].rename(columns={f"label_{lang}": "part_label"})
