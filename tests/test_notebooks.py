@@ -225,8 +225,7 @@ def test_optimiser_headline_equals_camera_cover(tmp_path: Path) -> None:
         spacing_m=p["SPACING_M"],
         site_spacing_m=p["SITE_SPACING_M"],
         headings=p["HEADINGS"],
-        level_by_kind="observe",
-    )
+    ).with_level("detect")
     layers = build_layers(
         area, cameras=survey.cameras, catalogue=covplan.load_catalogue(), options=options
     )

@@ -16,6 +16,7 @@ callers of this package.
 from __future__ import annotations
 
 from covplan.plan.options import LEVELS, ROUTE_KINDS, STAGES, PlanOptions
+from covplan.plan.pareto import pareto_table
 from covplan.plan.pipeline import (
     PIPELINE_STAGES,
     assemble_plan,
@@ -29,6 +30,7 @@ from covplan.plan.stages import (
     PlanCache,
     build_coverage,
     build_layers,
+    build_occluders,
     build_poses,
     build_sites,
     build_targets,
@@ -50,10 +52,12 @@ __all__ = [
     "assemble_plan",
     "build_coverage",
     "build_layers",
+    "build_occluders",
     "build_poses",
     "build_sites",
     "build_targets",
     "greedy_baseline",
+    "pareto_table",
     "plan_summary",
     "plan_ward",
     "solve_layers",
