@@ -413,7 +413,9 @@ def _plan_and_write(args: argparse.Namespace, area: Any, name: str | None, t_are
     if bars.main is not None:
         bars.main.close()
     if getattr(args, "pareto", False):
-        table = pareto_table(area, survey=survey, options=options, cache=cache)
+        half = int(round(plan.summary["cost_vnd"] / 2, -6))  # what half the money buys
+        budgets = [half] if half > 0 and options.budget_vnd is None else []
+        table = pareto_table(area, survey=survey, options=options, cache=cache, budgets=budgets)
         plan.summary["pareto"] = table.to_dict("records")
         plan.summary["pareto_text"] = pareto_text(table, args.lang)
     plan.summary["seconds"] = {"area": round(t_area, 2), **plan.summary["seconds"]}

@@ -111,7 +111,7 @@ HEADERS: dict[str, dict[str, str]] = _nfc(
         "source": ("Nguồn", "Source"),
         "number": ("Số hiệu", "Number"),
         "hfov_deg": ("Góc nhìn ngang (độ)", "Horizontal FOV (°)"),
-        "cost_vnd": ("Chi phí (VNĐ)", "Cost (VND)"),
+        "cost_vnd": ("Chi phí trọn gói (VNĐ)", "Whole cost (VND)"),
     }
 )
 
@@ -151,7 +151,7 @@ LABELS: dict[str, dict[str, str]] = _nfc(
         "new_cameras": ("Camera lắp mới", "New cameras"),
         "reaimed_cameras": ("Camera cần xoay hướng", "Cameras to re-aim"),
         "kept_cameras": ("Camera giữ nguyên", "Cameras kept as they are"),
-        "cost_vnd": ("Chi phí (VNĐ)", "Cost (VND)"),
+        "cost_vnd": ("Chi phí trọn gói (VNĐ)", "Whole cost (VND)"),
         "coverage_overall": ("Tỉ lệ quan sát chung", "Overall coverage"),
         "coverage_by_group": ("Tỉ lệ quan sát theo tổ", "Coverage by group"),
         "bound": ("Số camera mới ít nhất có thể", "Fewest new cameras possible"),

@@ -169,3 +169,20 @@ def test_synthetic_clip_verifies() -> None:
         lat=16.47,
     )
     assert not verify_camera(frames, wrong, targets).passed
+
+
+def test_trade_offs_table_and_camera_class_knob(explorer: PlanExplorer) -> None:
+    table = explorer.trade_offs()
+    assert len(table) == 6 and table["pareto"].any()
+    assert set(table["camera_class"]) == {"ordinary", "all"}
+    # more demanding rules never take fewer cameras with the same class
+    for cls in ("ordinary", "all"):
+        part = table[table["camera_class"] == cls].set_index("level_along")
+        assert part.loc["detect", "new_cameras"] <= part.loc["recognise", "new_cameras"]
+    # the table shows on the panel, in the explorer's language
+    assert "Pareto" in explorer.controls["pareto_table"].value
+    # the camera-class knob re-solves with the whole catalogue
+    explorer.controls["camera_class"].value = "all"
+    assert explorer.plan.options.camera_class == "all"
+    explorer.controls["camera_class"].value = "ordinary"
+    assert explorer.plan.options == explorer.options

@@ -223,9 +223,11 @@ def camera_lines(
     if new is not None and len(new):
         for _, r in new.iterrows():
             h = r.get("heading_deg")
+            phase = r.get("phase")
+            when = f" · {translate_value(phase, lang)}" if isinstance(phase, str) and phase else ""
             lines.append(
                 f"{r.get('code', '')}  {compass_word(h, lang=lang, short=True)} {_deg(h)}"
-                f"  {r.get('spec_name', '') or ''}"
+                f"  {r.get('spec_name', '') or ''}{when}"
             )
     ex = _on_focus(data.clip("existing", box), focus)
     if ex is not None and len(ex):

@@ -7,11 +7,12 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 from IPython.display import display
 
 from covplan._io import atomic_write_text
@@ -25,6 +26,8 @@ from covplan.plan import (
     PlanOptions,
     plan_ward,
 )
+from covplan.plan.options import CAMERA_CLASSES
+from covplan.plan.pareto import pareto_table, pareto_text
 from covplan.survey import Survey
 from covplan.vocab import label
 from covplan.widgets._draw import draw_plan, figures_html, png_bytes, site_choices
@@ -34,6 +37,7 @@ __all__ = ["PlanExplorer"]
 # the knob widgets, in the order the panel shows them
 _KNOBS = (
     "spec",
+    "camera_class",
     "hfov",
     "level",
     "spacing",
@@ -377,6 +381,11 @@ class PlanExplorer:
                 value=o.specs if o.specs in [v for _, v in spec_opts] else None,
                 description=label("spec", lang),
             ),
+            "camera_class": w.Dropdown(
+                options=[(label(f"class_{c}", lang), c) for c in CAMERA_CLASSES],
+                value=o.camera_class,
+                description=label("pareto_class", lang),
+            ),
             "hfov": w.IntSlider(
                 value=int(o.hfov_deg or 0),
                 min=0,
@@ -384,7 +393,11 @@ class PlanExplorer:
                 step=5,
                 description=label("explorer_fov", lang),
             ),
-            "level": w.Dropdown(options=list(LEVELS), value=o.level, description="DORI"),
+            "level": w.Dropdown(
+                options=[(label(f"level_{lv}", lang), lv) for lv in LEVELS],
+                value=o.level,
+                description=label("pareto_level", lang),
+            ),
             "spacing": w.FloatSlider(
                 value=o.spacing_m,
                 min=2,
@@ -456,6 +469,8 @@ class PlanExplorer:
         )  # fmt: skip
         c["out_dir"] = w.Text(value="plan-explorer", description=label("outputs", lang))
         c["write"] = w.Button(description=label("explorer_write", lang), icon="save")
+        c["pareto"] = w.Button(description=label("pareto_title", lang), icon="table")
+        c["pareto_table"] = w.HTML()
         c["progress"] = w.FloatProgress(value=0.0, min=0.0, max=1.0)
         c["status"] = w.HTML()
         c["numbers"] = w.HTML()
@@ -466,14 +481,45 @@ class PlanExplorer:
         c["solve"].on_click(lambda b: self._changed())
         c["stop"].on_click(lambda b: self.stop())
         c["write"].on_click(lambda b: self._write_clicked())
+        c["pareto"].on_click(lambda b: self.trade_offs())
         self.controls = c
         layers = w.VBox([c["show_existing"], c["show_new"], c["show_cones"], c["show_gaps"]])
         sites = w.VBox([c["site"], w.HBox([c["pin"], c["forbid"], c["release"]]), c["pinned"]])
         run = w.HBox([c["solve"], c["stop"], c["progress"]])
         save = w.HBox([c["out_dir"], c["write"]])
         knobs = w.VBox([c[n] for n in _KNOBS])
-        left = w.VBox([knobs, layers, sites, run, save, c["status"], c["numbers"]])
-        self.widget = w.HBox([left, c["map"]])
+        left = w.VBox([knobs, layers, sites, run, save, c["pareto"], c["status"], c["numbers"]])
+        self.widget = w.VBox([w.HBox([left, c["map"]]), c["pareto_table"]])
+
+    def trade_offs(self, budgets: Iterable[int] = ()) -> pd.DataFrame:
+        """Plan every quality rule and camera class from these options; show and return the table.
+
+        Parameters
+        ----------
+        budgets
+            Budgets (whole VND) to add, each with the ward's rule (whole alleys first).
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`covplan.plan.pareto_table` of the explorer's area and options, solved
+            through the explorer's cache (the geometry already built is reused).
+        """
+        self._status(label("pareto_title", self.lang) + "…")
+        table = pareto_table(
+            self.area,
+            survey=self.survey,
+            catalogue=self.catalogue,
+            options=self.options,
+            cache=self.cache,
+            budgets=budgets,
+        )
+        self.controls["pareto_table"].value = (
+            f"<b>{html.escape(label('pareto_title', self.lang))}</b>"
+            f"<pre>{html.escape(pareto_text(table, self.lang))}</pre>"
+        )
+        self._status(label("explorer_done", self.lang))
+        return table
 
     def _write_clicked(self) -> None:
         out = self.controls["out_dir"].value or "plan-explorer"
@@ -490,6 +536,7 @@ class PlanExplorer:
         budget = float(c["budget_mvnd"].value or 0.0)
         opts = self.options.replace(
             specs=c["spec"].value,
+            camera_class=c["camera_class"].value,
             hfov_deg=float(c["hfov"].value) or None,
             spacing_m=float(c["spacing"].value),
             site_spacing_m=float(c["site_spacing"].value),
@@ -507,6 +554,7 @@ class PlanExplorer:
         try:
             if o.specs in [v for _, v in c["spec"].options]:
                 c["spec"].value = o.specs
+            c["camera_class"].value = o.camera_class
             c["hfov"].value = int(o.hfov_deg or 0)
             c["level"].value = o.level
             c["spacing"].value = float(o.spacing_m)
