@@ -24,7 +24,7 @@ def write_osm(
     path: Path, nodes: dict[int, tuple[float, float]], ways: Sequence[Way], margin: float = 30.0
 ) -> Path:
     """Write nodes (id -> x, y in metres from X0, Y0) and ways (node ids, tags) as OSM XML."""
-    lonlat = {i: _TO_LONLAT.transform(X0 + x, Y0 + y) for i, (x, y) in nodes.items()}
+    where = {i: lonlat(x, y) for i, (x, y) in nodes.items()}
     xs = [x for x, _ in nodes.values()]
     ys = [y for _, y in nodes.values()]
     w, s = _TO_LONLAT.transform(X0 + min(xs) - margin, Y0 + min(ys) - margin)
@@ -34,7 +34,7 @@ def write_osm(
         "<osm version='0.6' generator='covplan tests'>",
         f"<bounds minlat='{s:.7f}' minlon='{w:.7f}' maxlat='{n:.7f}' maxlon='{e:.7f}'/>",
     ]
-    for i, (lon, lat) in lonlat.items():
+    for i, (lon, lat) in where.items():
         lines.append(f"<node id='{i}' version='1' lat='{lat:.8f}' lon='{lon:.8f}'/>")
     for k, (refs, tags) in enumerate(ways, start=1):
         lines.append(f"<way id='{1000 + k}' version='1'>")
@@ -44,6 +44,12 @@ def write_osm(
     lines.append("</osm>")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def lonlat(x: float, y: float) -> tuple[float, float]:
+    """Return the longitude/latitude of a point laid out in metres from ``X0, Y0``."""
+    lon, lat = _TO_LONLAT.transform(X0 + x, Y0 + y)
+    return float(lon), float(lat)
 
 
 def local_xy(lon: float, lat: float) -> tuple[float, float]:

@@ -7,49 +7,17 @@ near Ho Chi Minh City, converted to longitude/latitude) and loads it through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 import pytest
 import shapely
+from handmade import Way, lonlat, write_osm
 from pyproj import Transformer
 
 import covplan
 from covplan import settings
 from covplan.area import intersections, route_ends, route_width_m, segment_width_m
 from covplan.area.corridor import corridor
-
-X0, Y0 = 686_000.0, 1_192_000.0  # about 10.78 N, 106.69 E (Quận 1)
-_TO_LONLAT = Transformer.from_crs(32648, 4326, always_xy=True)
-
-Way = tuple[Sequence[int], dict[str, str]]
-
-
-def write_osm(
-    path: Path, nodes: dict[int, tuple[float, float]], ways: Sequence[Way], margin: float = 30.0
-) -> Path:
-    """Write nodes (id -> x, y in metres from X0, Y0) and ways (node ids, tags) as OSM XML."""
-    lonlat = {i: _TO_LONLAT.transform(X0 + x, Y0 + y) for i, (x, y) in nodes.items()}
-    xs = [x for x, _ in nodes.values()]
-    ys = [y for _, y in nodes.values()]
-    w, s = _TO_LONLAT.transform(X0 + min(xs) - margin, Y0 + min(ys) - margin)
-    e, n = _TO_LONLAT.transform(X0 + max(xs) + margin, Y0 + max(ys) + margin)
-    lines = [
-        "<?xml version='1.0' encoding='UTF-8'?>",
-        "<osm version='0.6' generator='covplan tests'>",
-        f"<bounds minlat='{s:.7f}' minlon='{w:.7f}' maxlat='{n:.7f}' maxlon='{e:.7f}'/>",
-    ]
-    for i, (lon, lat) in lonlat.items():
-        lines.append(f"<node id='{i}' version='1' lat='{lat:.8f}' lon='{lon:.8f}'/>")
-    for k, (refs, tags) in enumerate(ways, start=1):
-        lines.append(f"<way id='{1000 + k}' version='1'>")
-        lines += [f"<nd ref='{r}'/>" for r in refs]
-        lines += [f"<tag k={quoteattr(a)} v={quoteattr(b)}/>" for a, b in tags.items()]
-        lines.append("</way>")
-    lines.append("</osm>")
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 def _route_of(area: covplan.Area, way_id: int) -> str:
@@ -274,7 +242,7 @@ def test_corridor_covers_every_way_and_open_space(minor_osm: Path) -> None:
     to_m = Transformer.from_crs(4326, area.crs, always_xy=True)
 
     def at(x: float, y: float) -> shapely.Point:
-        lon, lat = _TO_LONLAT.transform(X0 + x, Y0 + y)
+        lon, lat = lonlat(x, y)
         return shapely.Point(to_m.transform(lon, lat))
 
     assert c.contains(at(25, 0))  # on the street

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -235,3 +236,28 @@ def test_hcmc_no_view_cone_crosses_the_block_between_parallel_alleys(
     face_value = build_occluders(area, PlanOptions(corridor=False))
     naive = view_polygons(poses, None, crs=area.crs, level="detect", occluders=face_value)
     assert shapely.intersects(naive.to_crs(area.crs).geometry.to_numpy(), far_b).any()
+
+
+def test_a_budget_finishes_the_priority_area_first(tmp_path: Path) -> None:
+    from covplan import datasets
+    from covplan.area import routes_in_zones
+
+    area = covplan.area_from_xml(
+        datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
+    )
+    full = plan_ward(area)
+    budget = full.summary["cost_vnd"] // 3
+    # a hot spot drawn around one kiệt (a zone file, as the ward office would draw it)
+    hot = "kiet-56-chi-lang"
+    zone = gpd.GeoDataFrame(geometry=[area.routes.loc[hot].geometry.buffer(0.00005)], crs=4326)
+    zone.to_file(tmp_path / "hot.geojson")
+    in_zone = routes_in_zones(area.routes, tmp_path / "hot.geojson")
+    assert hot in in_zone and len(in_zone) < len(area.planned_routes)
+    plan = plan_ward(area, budget_vnd=budget, priority_routes=frozenset(in_zone))
+    done = plan.summary["budget"]["routes_done"]
+    assert done and done[0] in in_zone  # the hot spot's kiệt is finished before anything else
+    assert plan.summary["cost_vnd"] <= budget
+    # a whole residential group as the priority area: its routes come first
+    group = plan_ward(area, budget_vnd=budget, priority_routes=frozenset({"TDP-02"}))
+    first = group.summary["budget"]["routes_done"][0]
+    assert area.routes.loc[first, "group_id"] == "TDP-02"

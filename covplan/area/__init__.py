@@ -20,7 +20,7 @@ from covplan.area._load import (
     read_osm_bounds,
 )
 from covplan.area.corridor import corridor, route_width_m, segment_width_m
-from covplan.area.groups import assign_groups, read_groups
+from covplan.area.groups import assign_groups, read_groups, routes_in_zones
 from covplan.area.nodes import intersections, route_ends
 from covplan.area.quality import MapQuality, map_quality
 from covplan.area.routes import classify, name_kind, route_key, unplanned_reasons
@@ -45,6 +45,7 @@ __all__ = [
     "route_ends",
     "route_key",
     "route_width_m",
+    "routes_in_zones",
     "segment_width_m",
     "unplanned_reasons",
 ]

@@ -15,7 +15,7 @@ from covplan._errors import InputError
 from covplan._text import clean_text
 from covplan.area._area import keyed
 
-__all__ = ["assign_groups", "read_groups"]
+__all__ = ["assign_groups", "read_groups", "routes_in_zones"]
 
 _ID_COLUMNS = ("group_id", "ma_to", "mã tổ", "id", "to_dan_pho", "tổ dân phố")
 _NAME_COLUMNS = ("name", "ten", "tên", "group_name", "ten_to", "tên tổ")
@@ -123,3 +123,48 @@ def assign_groups(
     best = pairs.drop_duplicates("line")
     out.iloc[best["line"].to_numpy()] = groups["group_id"].to_numpy()[best["group"].to_numpy()]
     return out
+
+
+def routes_in_zones(
+    routes: gpd.GeoDataFrame, zones: str | os.PathLike[str] | gpd.GeoDataFrame
+) -> list[str]:
+    """Return the routes that run through the zones a ward names (hot spots, border areas).
+
+    Parameters
+    ----------
+    routes
+        ``area.routes`` (route_id column or index, EPSG:4326).
+    zones
+        Polygons: a GeoJSON, GeoPackage or Shapefile, or a GeoDataFrame.
+
+    Returns
+    -------
+    list of str
+        Route ids whose line crosses or lies in a zone, in the routes' order.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, has no CRS or holds no polygon.
+    """
+    where: Path | None = None
+    if isinstance(zones, gpd.GeoDataFrame):
+        z = zones
+    else:
+        path = where = Path(zones)
+        try:
+            z = gpd.read_file(path)
+        except Exception as err:  # pyogrio raises several kinds
+            msg = f"cannot read the priority zones ({err}); give a GeoJSON, GeoPackage or Shapefile"
+            raise InputError(msg, file=path) from None
+        if z.crs is None:
+            msg = "the priority zones have no CRS; save the file with one (e.g. EPSG:4326)"
+            raise InputError(msg, file=path)
+    polys = z[z.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if polys.empty:
+        msg = "the priority zones hold no polygon; draw the hot spots as areas"
+        raise InputError(msg, file=where)
+    zone = shapely.union_all(polys.to_crs(4326).geometry.to_numpy())
+    ids = routes["route_id"] if "route_id" in routes.columns else routes.index.to_series()
+    hit = shapely.intersects(routes.to_crs(4326).geometry.to_numpy(), zone)
+    return [str(r) for r in np.asarray(ids)[hit]]

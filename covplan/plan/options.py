@@ -128,8 +128,9 @@ class PlanOptions:
         The residential group whose shortest complete alley is the pilot (None: the
         cheapest complete alley of the ward).
     priority_routes
-        Route ids that come first (hot spots, border areas the ward names) in phases
-        and budget plans.
+        Route ids, or residential-group ids (every route of the group), that come first
+        in phases and budget plans: hot spots, the border areas the ward names
+        (:func:`covplan.area.routes_in_zones` turns drawn zones into route ids).
     pinned_sites
         Site ids that must get a new camera.
     forbidden_sites

@@ -69,6 +69,16 @@ def _cut_args(layers: Layers, selected: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _priority(layers: Layers, options: PlanOptions) -> list[str]:
+    """Return the priority routes: those named, and every route of a group named."""
+    named = set(options.priority_routes)
+    routes = layers.routes
+    if routes is None or not named:
+        return sorted(named)
+    in_group = routes.loc[routes["group_id"].astype(str).isin(named), "route_id"]
+    return sorted(named | {str(r) for r in in_group})
+
+
 def solve_layers(layers: Layers, options: PlanOptions) -> Solved:
     """Solve the full plan on ``layers``, then cut the budget's routes and the phases out of it.
 
@@ -104,7 +114,7 @@ def solve_layers(layers: Layers, options: PlanOptions) -> Solved:
         budget = budget_selection(
             **_cut_args(layers, selected),
             budget_vnd=int(options.budget_vnd),
-            priority_routes=sorted(options.priority_routes),
+            priority_routes=_priority(layers, options),
         )
         selected = np.asarray(budget.selected, dtype=bool)
     phases = None
@@ -112,7 +122,7 @@ def solve_layers(layers: Layers, options: PlanOptions) -> Solved:
         phases = phase_plan(
             **_cut_args(layers, selected),
             pilot_group=options.pilot_group,
-            priority_routes=sorted(options.priority_routes),
+            priority_routes=_priority(layers, options),
         )
     return Solved(model, selected, phases, budget)
 
