@@ -4,7 +4,7 @@ Rooms, lowest first (a room may import only rooms below it and the shared floor)
 
     floor (settings, vocab, _errors, _io, _text, _redact, _style, _frames)
     → area → survey → camera (spec only) → geometry → optimise → export → plan
-    → check → widgets → the public API (``covplan/__init__.py``) → cli (cli.py and every
+    → check → campaign → batch → widgets → the public API (``covplan/__init__.py``) → cli (cli.py and every
     room's ``_cli.py``)
 
 and: no room imports another room's private module; no import cycle between modules;
@@ -33,6 +33,8 @@ ORDER = [
     "export",
     "plan",
     "check",
+    "campaign",
+    "batch",
     "widgets",
     "api",
     "cli",
