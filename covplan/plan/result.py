@@ -27,7 +27,16 @@ from covplan.plan.write import write_plan
 
 __all__ = ["Plan"]
 
-_CONE_COLUMNS = ("number", "source", "role", "heading_deg", "hfov_deg", "range_m", "dead_zone_m")
+_CONE_COLUMNS = (
+    "number",
+    "source",
+    "role",
+    "heading_deg",
+    "hfov_deg",
+    "level",
+    "range_m",
+    "dead_zone_m",
+)
 
 
 @dataclass
@@ -166,6 +175,43 @@ class Plan:
         )
         return out.sort_values(["number", "target_id"]).reset_index(drop=True)
 
+    def view_cones(self) -> gpd.GeoDataFrame:
+        """Return each chosen camera's view as the plan models it (EPSG:4326).
+
+        The sector to the range of the level asked along the route the camera watches
+        (detect along alleys by default, observe on streets), cut by the buildings and,
+        where the map has none, by the ground outside the route corridors — what the
+        optimiser counted, not a bare fan. ``level`` says which level each cone shows.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            The chosen poses' columns, the view polygon, ``range_m``, ``dead_zone_m`` and
+            ``level``; index as :attr:`chosen`.
+        """
+        chosen = self.chosen
+        kinds = self.area.routes["kind"] if "kind" in self.area.routes.columns else None
+        levels = dict(self.options.level_by_kind)
+        watched = chosen["route_id"].map(kinds) if kinds is not None else None
+        level = (
+            watched.map(levels).fillna(self.options.level)
+            if watched is not None
+            else pd.Series(self.options.level, index=chosen.index)
+        )
+        parts = [
+            view_polygons(
+                chosen[level == lv],
+                self.area.buildings,
+                crs=self.area.crs,
+                level=lv,
+                occluders=self.occluders,
+            ).assign(level=lv)
+            for lv in sorted(set(level))
+        ]
+        if not parts:
+            return view_polygons(chosen, None, crs=self.area.crs, occluders=self.occluders)
+        return gpd.GeoDataFrame(pd.concat(parts), crs=4326).loc[chosen.index]
+
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Return the GeoPackage / KML / web-map layers of the plan (EPSG:4326).
 
@@ -182,16 +228,7 @@ class Plan:
         names = self.area.routes["name"] if "name" in self.area.routes.columns else None
         if names is not None and "name" not in routes.columns:
             routes["name"] = routes["route_id"].map(names)
-        chosen = self.chosen
-        # each camera's view as the plan models it: its sector to the observe range,
-        # cut by the buildings in the way (what the optimiser counted), not a bare fan
-        cones = view_polygons(
-            chosen,
-            self.area.buildings,
-            crs=self.area.crs,
-            level="observe",
-            occluders=self.occluders,
-        )
+        cones = self.view_cones()
         cones = cones[[c for c in (*_CONE_COLUMNS, "geometry") if c in cones.columns]]
         cones = cones[~cones.geometry.is_empty]
         unseen = self.targets[~self.targets["seen"].astype(bool)]
