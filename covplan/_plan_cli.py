@@ -15,9 +15,11 @@ from tqdm import tqdm
 from covplan import datasets, settings
 from covplan._errors import InputError
 from covplan.area import area_from_file, area_from_place, area_from_xml
+from covplan.camera.spec import load_catalogue
 from covplan.export import route_atlas, write_csv
 from covplan.plan import PIPELINE_STAGES, PlanCache, PlanOptions, plan_ward, summary_text
 from covplan.plan.pareto import pareto_table, pareto_text
+from covplan.plan.write import check_out_dir, plan_lock
 from covplan.survey import read_survey
 from covplan.vocab import label
 
@@ -49,6 +51,16 @@ def _add_area_args(p: argparse.ArgumentParser, required: bool = True) -> None:
         "--streets",
         action="store_true",
         help="plan for streets too (by default only alleys, lanes and paths)",
+    )
+    p.add_argument(
+        "--arterials",
+        action="store_true",
+        help="plan for arterial streets too (primary, secondary, tertiary…; implies --streets)",
+    )
+    p.add_argument(
+        "--minor-ways",
+        action="store_true",
+        help="plan for driveways, parking aisles, sidewalks, private ways and park paths too",
     )
 
 
@@ -307,12 +319,55 @@ class _Bars:
 
 
 def _load_area(args: argparse.Namespace) -> Any:
-    kinds = ("street", *settings.planned_kinds) if getattr(args, "streets", False) else None
+    arterials = bool(getattr(args, "arterials", False))
+    streets = arterials or getattr(args, "streets", False)
+    kinds = tuple(dict.fromkeys(("street", *settings.planned_kinds))) if streets else None
+    minor = bool(getattr(args, "minor_ways", False))
     if args.osm:
-        return area_from_xml(args.osm, groups=args.groups, kinds=kinds)
+        return area_from_xml(
+            args.osm, groups=args.groups, kinds=kinds, arterials=arterials, minor_ways=minor
+        )
     if args.place:
-        return area_from_place(args.place, groups=args.groups, kinds=kinds)
-    return area_from_file(args.gpkg, groups=args.groups, kinds=kinds)
+        return area_from_place(
+            args.place, groups=args.groups, kinds=kinds, arterials=arterials, minor_ways=minor
+        )
+    return area_from_file(
+        args.gpkg, groups=args.groups, kinds=kinds, arterials=arterials, minor_ways=minor
+    )
+
+
+# why a route is off the plan -> the flag that brings it back
+_REASON_FLAGS = {"arterial": "--arterials", "kind": "--streets"}
+
+
+def check_planned(area: Any) -> None:
+    """Raise :class:`covplan.InputError` when no route of ``area`` is planned, saying why.
+
+    Parameters
+    ----------
+    area
+        The loaded area.
+
+    Raises
+    ------
+    covplan.InputError
+        Counting the routes by the reason they are off the plan, each with the flag
+        that brings them back (``--arterials``, ``--streets``, ``--minor-ways``).
+    """
+    routes = area.routes
+    if len(routes) == 0 or bool(routes["planned"].any()):
+        return
+    counts = routes["unplanned_reason"].value_counts()
+    parts = [
+        f"{n} {'arterial street' if reason == 'arterial' else reason} route"
+        f"{'s' if n != 1 else ''} (use {_REASON_FLAGS.get(str(reason), '--minor-ways')})"
+        for reason, n in counts.items()
+    ]
+    msg = (
+        f"no route is planned: of the {len(routes)} routes in the area, "
+        f"{', '.join(parts)}; add the flag that brings them back"
+    )
+    raise InputError(msg)
 
 
 def _read_site_file(path: str) -> tuple[list[str], list[str]]:
@@ -404,9 +459,18 @@ def plan_options(args: argparse.Namespace) -> PlanOptions:
     return PlanOptions().replace(**{k: v for k, v in knobs.items() if v is not None})
 
 
-def _plan_and_write(args: argparse.Namespace, area: Any, name: str | None, t_area: float) -> int:
-    bars = _Bars(args.quiet)
+def _early_options(args: argparse.Namespace) -> PlanOptions:
+    """Check the options and ``--out`` before any work: a bad flag fails at once."""
     options = plan_options(args)
+    options.check_specs(load_catalogue())
+    check_out_dir(args.out)
+    return options
+
+
+def _plan_and_write(
+    args: argparse.Namespace, area: Any, name: str | None, t_area: float, options: PlanOptions
+) -> int:
+    bars = _Bars(args.quiet)
     cache = PlanCache()
     survey = read_survey(args.survey, area=area) if args.survey else None
     plan = plan_ward(area, survey=survey, options=options, name=name, progress=bars, cache=cache)
@@ -454,9 +518,12 @@ def run_plan(args: argparse.Namespace) -> int:
     int
         Exit status.
     """
-    t0 = time.perf_counter()
-    area = _load_area(args)
-    return _plan_and_write(args, area, args.name, time.perf_counter() - t0)
+    options = _early_options(args)
+    with plan_lock(args.out):  # a second run into this folder stops here, not after planning
+        t0 = time.perf_counter()
+        area = _load_area(args)
+        check_planned(area)
+        return _plan_and_write(args, area, args.name, time.perf_counter() - t0, options)
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -472,15 +539,20 @@ def run_demo(args: argparse.Namespace) -> int:
     int
         Exit status.
     """
+    options = _early_options(args)
+    with plan_lock(args.out):
+        return _run_demo(args, options)
+
+
+def _run_demo(args: argparse.Namespace, options: PlanOptions) -> int:
     t0 = time.perf_counter()
     area = area_from_xml(
         datasets.get_path("demo-ward.osm"), groups=datasets.get_path("demo-groups.geojson")
     )
     if args.survey is None:
         args.survey = str(datasets.get_path("demo-survey.csv"))
-    status = _plan_and_write(
-        args, area, args.name or label("demo_ward_name", args.lang), time.perf_counter() - t0
-    )
+    name = args.name or label("demo_ward_name", args.lang)
+    status = _plan_and_write(args, area, name, time.perf_counter() - t0, options)
     if not args.no_atlas:
         _write_atlas(
             area,
@@ -530,6 +602,7 @@ def run_atlas(args: argparse.Namespace) -> int:
     int
         Exit status.
     """
+    check_out_dir(args.out, plan=False)
     area = _load_area(args)
     _write_atlas(area, Path(args.out), args.lang, args.quiet)
     return 0

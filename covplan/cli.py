@@ -21,6 +21,8 @@ REGISTRARS: list[str] = [
     "covplan.survey._cli",
     "covplan._plan_cli",
     "covplan.check._cli",
+    "covplan.campaign._cli",
+    "covplan.batch._cli",
 ]
 
 
@@ -69,6 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit status: 0 on success, 1 when a check finds problems, 2 on bad input.
     """
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        # a plan folder switches in one rename (covplan.plan.write): an interrupted run
+        # leaves the previous plan whole, and the next run sweeps what it left
+        print("covplan: interrupted; files already written are unchanged", file=sys.stderr)
+        return 130
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse ``argv`` and run the subcommand; input and environment faults are one line."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -83,13 +96,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CovplanError as err:
         print(f"covplan: {_kind(err)} ({type(err).__name__}): {err}", file=sys.stderr)
         return 2
-    except OSError as err:  # a file that cannot be read or written: the user's to fix
+    except OSError as err:  # a file that cannot be read or written, a full disk, a lock
         where = f" {err.filename}" if getattr(err, "filename", None) else ""
         print(f"covplan: cannot use{where}: {err.strerror or err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("covplan: interrupted; files already written are unchanged", file=sys.stderr)
-        return 130
+    except MemoryError:
+        print("covplan: out of memory; plan a smaller area or free memory", file=sys.stderr)
+        return 2
 
 
 def _kind(err: CovplanError) -> str:

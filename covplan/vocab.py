@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "LANGS",
+    "campaign_word",
     "compass_word",
     "format_vnd",
     "header",
@@ -573,6 +574,259 @@ def cost_label(group: str, key: str, lang: str = "vi", **fmt: object) -> str:
 
 # ---- end of whole-cost bill
 
+# ---- batch of wards (covplan.batch)
+# The words of `covplan batch`: its progress lines, its messages and the city summary
+# (headers of its XLSX/CSV, its map). Keys are the batch's internal names.
+
+#: Words of the batch of wards and its city summary, keyed by internal name.
+BATCH_LABELS: dict[str, dict[str, str]] = _nfc(
+    {
+        # city summary headers
+        "ward": ("Phường", "Ward"),
+        "slug": ("Thư mục", "Folder"),
+        "status": ("Kết quả", "Result"),
+        "error": ("Lỗi", "Error"),
+        "new_cameras": ("Camera lắp mới", "New cameras"),
+        "reaimed_cameras": ("Camera xoay hướng", "Re-aimed cameras"),
+        "kept_cameras": ("Camera giữ nguyên", "Kept cameras"),
+        "cost_vnd": ("Tổng chi phí (VNĐ)", "Whole cost (VND)"),
+        "monthly_vnd": ("Chi phí hằng tháng (VNĐ)", "Monthly cost (VND)"),
+        "share_seen": ("Tỉ lệ quan sát", "Share seen"),
+        "targets": ("Điểm cần quan sát", "Route points"),
+        "unseen_targets": ("Điểm chưa được quan sát", "Points not seen"),
+        "seconds": ("Thời gian (giây)", "Time (s)"),
+        "group_id": ("Mã tổ", "Group id"),
+        "group_name": ("Tổ dân phố", "Residential group"),
+        "n_seen": ("Điểm được quan sát", "Points seen"),
+        "total": ("Tổng cộng", "Total"),
+        "sheet_wards": ("Các phường", "Wards"),
+        "sheet_groups": ("Các tổ dân phố", "Groups"),
+        # ward results
+        "planned": ("đã lập kế hoạch", "planned"),
+        "skipped": ("đã có, bỏ qua", "already planned, skipped"),
+        "failed": ("lỗi", "failed"),
+        # the city map
+        "map_title": ("Kế hoạch camera các phường", "Camera plans of the wards"),
+        "map_new": ("camera lắp mới", "new camera"),
+        "map_failed": ("phường bị lỗi", "ward that failed"),
+        # command-line messages
+        "line_ok": (
+            "[{done}/{total}] {ward}: {new} camera mới, {reaim} xoay hướng, "
+            "{cost} VNĐ, quan sát {seen} ({status}, {seconds:.0f} giây)",
+            "[{done}/{total}] {ward}: {new} new cameras, {reaim} re-aimed, "
+            "{cost} VND, {seen} seen ({status}, {seconds:.0f} s)",
+        ),
+        "line_failed": (
+            "[{done}/{total}] {ward}: lỗi — {error}",
+            "[{done}/{total}] {ward}: failed — {error}",
+        ),
+        "end": (
+            "Xong: {planned} đã lập, {skipped} bỏ qua, {failed} lỗi; tổng {new} camera mới, "
+            "{cost} VNĐ → {out}",
+            "Done: {planned} planned, {skipped} skipped, {failed} failed; in all {new} new "
+            "cameras, {cost} VND → {out}",
+        ),
+        "rerun": (
+            "Sửa các phường bị lỗi rồi chạy lại lệnh: các phường đã xong sẽ được bỏ qua",
+            "Fix the wards that failed and run the command again: finished wards are skipped",
+        ),
+        "not_in_batch": (
+            "--{flag} không dùng cho cả lô; ghi vào cột {column} của bảng kê từng phường",
+            "--{flag} does not apply to a batch; put it in the manifest's {column} column",
+        ),
+    }
+)
+
+
+def batch_label(key: str, lang: str = "vi", **fmt: object) -> str:
+    """Return a word or message of the batch of wards (the key itself when unknown).
+
+    Parameters
+    ----------
+    key
+        A key of :data:`BATCH_LABELS`, e.g. ``"new_cameras"``.
+    lang
+        ``"vi"`` or ``"en"``.
+    **fmt
+        Values for ``{placeholders}`` in the phrase.
+
+    Returns
+    -------
+    str
+        The phrase, e.g. ``"Camera lắp mới"``.
+    """
+    _check_lang(lang)
+    entry = BATCH_LABELS.get(key)
+    text = entry[lang] if entry else key
+    return text.format(**fmt) if fmt else text
+
+
+# ---- end of batch of wards
+
+# ---- campaign register (covplan.campaign)
+# The words of the roll-out register's reports, workbooks and plots: column headers, sheet
+# names, states of the work, kinds of entries and the phrases of the public report. Phases,
+# owner kinds and "verified" that are already VALUES keep their word.
+
+#: Words of the campaign register, keyed by internal name.
+CAMPAIGN: dict[str, dict[str, str]] = _nfc(
+    {
+        # column headers
+        "code": ("Mã camera", "Camera code"),
+        "role": ("Loại việc", "Work"),
+        "source_id": ("Mã vị trí/camera khảo sát", "Site or survey camera id"),
+        "group_id": ("Mã tổ", "Group id"),
+        "group_name": ("Tổ dân phố", "Residential group"),
+        "route_id": ("Mã tuyến", "Route id"),
+        "route_name": ("Tuyến", "Route"),
+        "phase": ("Giai đoạn", "Phase"),
+        "owner_id": ("Mã chủ camera (bí danh)", "Owner id (pseudonym)"),
+        "spec_id": ("Mã loại camera", "Camera spec id"),
+        "cost_vnd": ("Chi phí dự kiến (VNĐ)", "Planned cost (VND)"),
+        "planned_vnd": ("Chi phí dự kiến (VNĐ)", "Planned cost (VND)"),
+        "paid_vnd": ("Đã chi theo hoá đơn (VNĐ)", "Paid on invoices (VND)"),
+        "invoices": ("Hoá đơn", "Invoices"),
+        "state": ("Trạng thái", "State"),
+        "since": ("Từ ngày", "Since"),
+        "lat": ("Vĩ độ", "Latitude"),
+        "lon": ("Kinh độ", "Longitude"),
+        "household_id": ("Mã hộ (bí danh)", "Household id (pseudonym)"),
+        "kind": ("Loại", "Kind"),
+        "name": ("Họ tên", "Name"),
+        "phone": ("Điện thoại", "Phone"),
+        "address": ("Địa chỉ", "Address"),
+        "event_id": ("Số thứ tự sự kiện", "Event no."),
+        "subject": ("Đối tượng", "Subject"),
+        "subject_id": ("Mã đối tượng", "Subject id"),
+        "action": ("Việc làm", "Action"),
+        "event_date": ("Ngày", "Date"),
+        "note": ("Ghi chú", "Note"),
+        "recorded_at": ("Thời điểm ghi", "Recorded at"),
+        "recorded_by": ("Người ghi", "Recorded by"),
+        "decision_id": ("Số quyết định", "Decision no."),
+        "decided_on": ("Ngày quyết định", "Decided on"),
+        "method": ("Hình thức", "Method"),
+        "households_for": ("Số hộ đồng ý", "Households for"),
+        "households_total": ("Tổng số hộ", "Households in all"),
+        "amount_per_household_vnd": ("Mức đóng góp mỗi hộ (VNĐ)", "Amount per household (VND)"),
+        "minutes_ref": ("Số biên bản", "Minutes ref."),
+        "adopted": ("Được thông qua", "Adopted"),
+        "entry_id": ("Số bút toán", "Entry no."),
+        "amount_vnd": ("Số tiền (VNĐ)", "Amount (VND)"),
+        "entry_date": ("Ngày", "Date"),
+        "receipt_no": ("Số biên lai", "Receipt no."),
+        "payer_kind": ("Người đóng góp", "Payer"),
+        "collector": ("Người thu", "Collector"),
+        "supplier": ("Nhà cung cấp", "Supplier"),
+        "invoice_no": ("Số hoá đơn", "Invoice no."),
+        "purpose": ("Nội dung chi", "Paid for"),
+        "reverses": ("Điều chỉnh bút toán số", "Reverses entry no."),
+        "cameras": ("Camera", "Cameras"),
+        "due_date": ("Hạn hoàn thành", "Due date"),
+        "late": ("Trễ hạn", "Late"),
+        "done": ("Đã xong", "Done"),
+        "contributed_vnd": ("Đã đóng góp (VNĐ)", "Contributed (VND)"),
+        "spent_vnd": ("Đã chi (VNĐ)", "Spent (VND)"),
+        "balance_vnd": ("Còn lại (VNĐ)", "Balance (VND)"),
+        "routes_planned": ("Số tuyến trong kế hoạch", "Planned routes"),
+        "routes_covered": ("Số tuyến đã đủ camera", "Routes fully covered"),
+        "routes_covered_share": ("Tỉ lệ tuyến đã đủ camera", "Share of routes covered"),
+        "cameras_planned": ("Camera trong kế hoạch", "Cameras planned"),
+        "cameras_installed": ("Camera đã lắp/xoay", "Cameras installed or re-aimed"),
+        "cameras_verified": ("Camera đã kiểm tra hình", "Cameras verified"),
+        "current_phase": ("Giai đoạn hiện tại", "Current phase"),
+        "phase_cost_vnd": ("Chi phí đến hết giai đoạn (VNĐ)", "Cost to the end of the phase (VND)"),
+        "plan_cost_vnd": ("Tổng chi phí kế hoạch (VNĐ)", "Whole plan cost (VND)"),
+        "raised_share": ("Tỉ lệ tiền đã góp", "Share of the money raised"),
+        "late_phases": ("Giai đoạn trễ hạn", "Late phases"),
+        "date": ("Ngày", "Date"),
+        "item": ("Khoản mục", "Item"),
+        "value": ("Giá trị", "Value"),
+        # sheet names (at most 31 characters)
+        "sheet_balances": ("Thu chi theo tổ", "Balances by group"),
+        "sheet_cameras": ("Chi phí từng camera", "Cost of each camera"),
+        "sheet_ledger": ("Sổ thu chi", "Ledger"),
+        "sheet_decisions": ("Quyết định của dân", "Residents' decisions"),
+        "sheet_deadlines": ("Thời hạn", "Deadlines"),
+        "sheet_progress": ("Tiến độ", "Progress"),
+        "sheet_history": ("Diễn biến", "History"),
+        "sheet_events": ("Nhật ký công việc", "Work log"),
+        "sheet_households": ("Hộ cần vận động", "Households to visit"),
+        "sheet_contacts": ("Liên hệ (riêng tư)", "Contacts (private)"),
+        "sheet_money": ("Bút toán", "Money entries"),
+        "sheet_allocations": ("Phân bổ chi", "Spending by camera"),
+        "sheet_summary": ("Tổng hợp", "Summary"),
+        "sheet_spending": ("Đã mua gì", "What was bought"),
+        "sheet_receipts": ("Tra cứu biên lai", "Receipts"),
+        # states of the work and actions
+        "to_visit": ("chưa vận động", "to visit"),
+        "visited": ("đã vận động", "visited"),
+        "agreed": ("đã đồng ý", "agreed"),
+        "declined": ("từ chối", "declined"),
+        "installed": ("đã lắp", "installed"),
+        "reaimed": ("đã xoay hướng", "re-aimed"),
+        "verified": ("đã kiểm tra hình", "picture verified"),
+        "plan": ("lập kế hoạch", "planned"),
+        "visit": ("đến vận động", "visit"),
+        "consent": ("trả lời", "answer"),
+        "install": ("lắp / xoay", "install / re-aim"),
+        "verify": ("kiểm tra hình", "picture check"),
+        "check_failed": ("kiểm tra hình chưa đạt", "picture check failed"),
+        # kinds of entries and decisions
+        "contribution": ("đóng góp", "contribution"),
+        "spending": ("chi", "spending"),
+        "reversal": ("bút toán điều chỉnh", "reversing entry"),
+        "meeting": ("họp dân", "meeting"),
+        "ballot": ("phiếu lấy ý kiến", "ballot"),
+        "other": ("khác", "other"),
+        # phrases of the reports and plots
+        "ward_total": ("Toàn phường", "Whole ward"),
+        "public_title": (
+            "Công khai thu chi camera an ninh — {group}",
+            "Security cameras: money in and out — {group}",
+        ),
+        "public_note": (
+            "Không ghi tên người đóng góp; mỗi hộ tra cứu biên lai của mình theo số biên lai.",
+            "No names: each household looks up its own receipt by its number.",
+        ),
+        "burnup_title": ("Tiến độ {group}", "Progress of {group}"),
+        "burnup_cameras": ("Số camera", "Cameras"),
+        "burnup_money": ("Tiền đã góp (triệu VNĐ)", "Money raised (million VND)"),
+        "burnup_planned": ("trong kế hoạch", "planned"),
+        "burnup_cost": ("chi phí kế hoạch", "plan cost"),
+        "burnup_due": ("hạn {phase}", "{phase} due"),
+        "yes": ("có", "yes"),
+        "no": ("không", "no"),
+    }
+)
+
+
+def campaign_word(key: str, lang: str = "vi", **fmt: object) -> str:
+    """Return a word of the campaign register in ``lang`` (the key itself when unknown).
+
+    Parameters
+    ----------
+    key
+        A key of :data:`CAMPAIGN` (a column, sheet, state or phrase), a phase or owner
+        kind of :data:`VALUES`, or a part of the bill (what a spending paid for).
+    lang
+        ``"vi"`` or ``"en"``.
+    **fmt
+        Values for ``{placeholders}`` in a phrase.
+
+    Returns
+    -------
+    str
+        The word, NFC-normalised.
+    """
+    _check_lang(lang)
+    entry = CAMPAIGN.get(key) or VALUES.get(key) or COST_LABELS["part"].get(key)
+    text = entry[lang] if entry else key
+    return text.format(**fmt) if fmt else text
+
+
+# ---- end of campaign register
+
 _COMPASS_16 = {
     "en": [
         "N",
@@ -821,3 +1075,73 @@ def compass_word_long(heading_deg: float, *, points: int = 8) -> str:
     step = 360.0 / points
     index = math.floor((float(heading_deg) % 360.0) / step + 0.5) % points
     return _COMPASS_16["en_long"][index * (16 // points)]
+
+
+# ---- survey report (covplan.survey: what a register read but did not use; issue 18)
+# The sentences of the survey's report that say what was read and not used: a second
+# sheet of cameras, columns with unknown headers, ids that differ only in case or spaces,
+# cameras too far from every planned route. ``{placeholders}`` are filled by the reader.
+
+#: Phrases of the survey report, keyed by what happened.
+SURVEY_REPORT: dict[str, dict[str, str]] = _nfc(
+    {
+        "extra_sheet": (
+            "trang tính '{sheet}' có vẻ là danh sách camera (cột {columns}) nhưng chỉ trang "
+            "'{main}' được đọc: {n} dòng bị bỏ qua; chuyển các dòng đó sang trang '{main}' "
+            "hoặc đổi tên trang thành 'ghi chú'",
+            "sheet '{sheet}' looks like a sheet of cameras (columns {columns}) but only sheet "
+            "'{main}' is read: {n} row(s) ignored; move them to sheet '{main}' or rename the "
+            "sheet to 'notes'",
+        ),
+        "extra_layer": (
+            "lớp '{sheet}' có vẻ là danh sách camera ({n} điểm) nhưng chỉ lớp '{main}' được "
+            "đọc; gộp các điểm đó vào lớp '{main}'",
+            "layer '{sheet}' looks like a layer of cameras ({n} points) but only layer "
+            "'{main}' is read; merge them into layer '{main}'",
+        ),
+        "unknown_columns": (
+            "{n} cột có tiêu đề không nhận ra nên không được đọc: {columns}; đổi tên theo "
+            "mẫu (`covplan survey template`) hoặc xoá các cột đó",
+            "{n} column(s) with unknown headers are not read: {columns}; rename them as in "
+            "the form (`covplan survey template`) or delete them",
+        ),
+        "duplicate_id": (
+            "cũng là mã ở dòng {first} ('{other}'; mã được so sánh không phân biệt hoa "
+            "thường và khoảng trắng): dòng {first} và dòng {row} trùng mã; đặt cho mỗi "
+            "camera một mã riêng",
+            "is also the id on row {first} ('{other}'; ids are compared ignoring case and "
+            "spaces): rows {first} and {row} share it; give each camera its own id",
+        ),
+        "cameras_far": (
+            "{n} camera khảo sát cách mọi tuyến được lập kế hoạch xa hơn tầm nhìn của chúng "
+            "(hơn {reach}) nên không đưa vào mô hình",
+            "{n} surveyed camera(s) are farther from every planned route than they can see "
+            "(beyond {reach}): left out of the model",
+        ),
+    }
+)
+
+
+def survey_report(key: str, lang: str = "vi", **fmt: object) -> str:
+    """Return a phrase of the survey report (:data:`SURVEY_REPORT`) in ``lang``.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`SURVEY_REPORT`, e.g. ``"unknown_columns"``.
+    lang
+        ``"vi"`` or ``"en"``.
+    **fmt
+        Values for ``{placeholders}`` in the phrase.
+
+    Returns
+    -------
+    str
+        The phrase, NFC-normalised.
+    """
+    _check_lang(lang)
+    text = SURVEY_REPORT[key][lang]
+    return text.format(**fmt) if fmt else text
+
+
+# ---- end of survey report

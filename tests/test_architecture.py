@@ -3,9 +3,9 @@
 Rooms, lowest first (a room may import only rooms below it and the shared floor):
 
     floor (settings, vocab, _errors, _io, _text, _redact, _style, _frames)
-    → area → survey → camera (spec only) → geometry → optimise → export → plan
-    → check → campaign → batch → widgets → the public API (``covplan/__init__.py``) → cli (cli.py and every
-    room's ``_cli.py``)
+    → area → survey → camera (catalogue and costs) → geometry → optimise → export → plan
+    → check → campaign → batch → widgets → the public API (``covplan/__init__.py``)
+    → cli (cli.py and every room's ``_cli.py``)
 
 and: no room imports another room's private module; no import cycle between modules;
 imports of covplan itself are at module top (a function-level import hides the real

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from test_area_selection import X0, Y0, Way, write_osm
+from handmade import X0, Y0, Way, write_osm
 
 import covplan
 from covplan import settings

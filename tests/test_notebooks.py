@@ -34,6 +34,7 @@ NAMES = [
     "04-optimiser",
     "05-exports",
     "06-checking-pictures",
+    "07-campaign",
 ]
 
 # small parameters: the whole suite in a few minutes on two cores
@@ -57,6 +58,7 @@ SMALL: dict[str, dict[str, Any]] = {
         "LANG": "en",
     },
     "06-checking-pictures": {"MAX_FRAMES": 30},
+    "07-campaign": {"HEADINGS": 4, "SPACING_M": 10.0, "SITE_SPACING_M": 20.0, "LANG": "en"},
 }
 
 
@@ -196,6 +198,11 @@ def test_every_notebook_runs_headless(tmp_path: Path) -> None:
     assert "picture check: pass" in text
     assert "route check: pass" in text and "turned away: fail" in text
     assert (tmp_path / "06-checking-pictures" / "files" / "route.png").is_file()
+    # the campaign: reports' figures equal the entries, burn-up plots drawn
+    text = _outputs_text(executed["07-campaign"][0])
+    assert text.count("equal to the entries: True") == 3
+    assert "equal to the entries: False" not in text
+    assert (tmp_path / "07-campaign" / "files" / "report" / "burnup-TDP-01.png").is_file()
 
 
 @pytest.mark.timeout(300)

@@ -9,6 +9,7 @@ import pytest
 from covplan import datasets
 from covplan.area import area_from_xml
 from covplan.plan import plan_ward, summary_text
+from covplan.plan.write import STATE_DIR
 
 KEYS = {"new_cameras", "reaimed_cameras", "cost_vnd", "coverage", "bound", "gap",
         "greedy_cameras", "seconds"}  # fmt: skip
@@ -75,7 +76,8 @@ def test_write_all(plan, tmp_path):
         "reaim.geojson", "plan.gpkg", "plan-vn2000.gpkg", "plan.kml", "plan.kmz",
         "maps.pdf", "map.png", "map.html", "summary.json", "summary.txt",
     }  # fmt: skip
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    # the only hidden entry is the plan's versioned store the visible names link into
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [STATE_DIR]
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert KEYS <= set(summary) and summary["new_cameras"] == len(plan.install)
     new = gpd.read_file(tmp_path / "plan.gpkg", layer="new_cameras")
@@ -108,7 +110,7 @@ def test_failed_write_keeps_previous(plan, tmp_path, monkeypatch):
         plan.write(tmp_path, lang="en", maps=False, html=False)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [STATE_DIR]
 
 
 def test_view_targets_feed_the_picture_check(plan, tmp_path):

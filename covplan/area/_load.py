@@ -6,11 +6,13 @@ import bz2
 import gzip
 import itertools
 import logging
+import math
 import os
+import re
 import time
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -21,6 +23,13 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from defusedxml import (
+    DTDForbidden,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+    NotSupportedError,
+)
+from defusedxml import ElementTree as DefusedET
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
@@ -103,8 +112,179 @@ def _open(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
+#: The longest tag key or value OpenStreetMap accepts (the API's own limit, in characters).
+MAX_TAG_CHARS = 255
+#: The longest other attribute covplan reads from an OSM element (ids, coordinates, user names).
+MAX_ATTR_CHARS = 1024
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+    (b"\x00<\x00?", "UTF-16 (big-endian)"),
+    (b"<\x00?\x00", "UTF-16 (little-endian)"),
+)
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+
+
+def _convert_hint(encoding: str) -> str:
+    return (
+        f"covplan reads UTF-8 OpenStreetMap files: convert it, e.g. "
+        f"`iconv -f {encoding.split(' ')[0]} -t UTF-8 in.osm > in-utf8.osm` "
+        "(or JOSM: File → Save As, which writes UTF-8), and fix the encoding= "
+        "in its first line"
+    )
+
+
+def _check_encoding(head: bytes, path: Path) -> None:
+    """Refuse UTF-16/32 and declared non-UTF-8 encodings, naming them and how to convert."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            msg = f"the file is encoded as {name}; {_convert_hint(name.split(' ')[0])}"
+            raise InputError(msg, file=path)
+    decl = _DECL_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if decl is not None:
+        name = decl.group(1).decode("ascii")
+        if name.lower() not in _UTF8_NAMES:
+            msg = f"the file declares encoding={name!r}; {_convert_hint(name)}"
+            raise InputError(msg, file=path)
+
+
+def _not_utf8(path: Path, limit: int = 1 << 26) -> str | None:
+    """Say where the (decompressed) file stops being UTF-8, or None when it is UTF-8."""
+    try:
+        with _open(path) as fh:
+            data = fh.read(limit)
+    except (EOFError, OSError, zlib.error):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start >= len(data) - 4 and len(data) == limit:
+            return None  # cut inside a character at the read limit
+        line = data.count(b"\n", 0, err.start) + 1
+        byte = data[err.start : err.start + 1].hex()
+        return (
+            f"the file is not UTF-8 (byte 0x{byte} on line {line}); it looks like a legacy "
+            f"encoding such as windows-1258 or latin-1; {_convert_hint('WINDOWS-1258')}"
+        )
+    return None
+
+
+class _OsmCheck:
+    """What :func:`read_osm_bounds` learns while it streams a file, and the checks it makes.
+
+    Every node must have finite coordinates in range, every tag at most
+    :data:`MAX_TAG_CHARS` characters, and an id given twice must carry the same data
+    (an exact copy is dropped with a warning; a different one is an error, since
+    osmnx would silently keep one of them).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.bounds: BBox | None = None
+        self.n_nodes = 0
+        self.n_ways = 0
+        self.seen: dict[tuple[str, str], int] = {}
+        self.copies: list[str] = []
+
+    def element(self, elem: ET.Element) -> None:
+        """Check one finished ``node``, ``way`` or ``bounds`` element."""
+        if elem.tag == "bounds" and self.bounds is None:
+            self.bounds = _parse_bounds(elem, self.path)
+            return
+        if elem.tag not in ("node", "way"):
+            return
+        self._lengths(elem)
+        if elem.tag == "node":
+            self.n_nodes += 1
+            self._coords(elem)
+        else:
+            self.n_ways += 1
+        self._duplicate(elem)
+
+    def _where(self, elem: ET.Element) -> str:
+        return f"{elem.tag} {elem.attrib.get('id', '?')[:40]}"
+
+    def _lengths(self, elem: ET.Element) -> None:
+        for item in (elem, *elem):
+            for key, value in item.attrib.items():
+                cap = MAX_TAG_CHARS if item.tag == "tag" else MAX_ATTR_CHARS
+                if len(value) > cap:
+                    name = f"tag {item.attrib.get('k', '?')[:40]!r}" if item.tag == "tag" else key
+                    msg = (
+                        f"{name} of {self._where(elem)} is {len(value):,} characters long; "
+                        f"OpenStreetMap allows {cap}: the file is damaged or crafted, "
+                        "export it again"
+                    )
+                    raise InputError(msg, file=self.path)
+
+    def _coords(self, elem: ET.Element) -> None:
+        lat_text, lon_text = elem.attrib.get("lat"), elem.attrib.get("lon")
+        try:
+            lat, lon = float(lat_text or "nan"), float(lon_text or "nan")
+        except ValueError:
+            lat = lon = math.nan
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
+            ok = False
+        else:
+            ok = -180 <= lon <= 180
+        if not ok:
+            msg = (
+                f"{self._where(elem)} has lat={lat_text!r}, lon={lon_text!r}: coordinates "
+                "must be finite degrees (latitude -90…90, longitude -180…180); fix the node "
+                "in JOSM or export the area again"
+            )
+            raise InputError(msg, file=self.path)
+
+    def _duplicate(self, elem: ET.Element) -> None:
+        key = (elem.tag, elem.attrib.get("id", ""))
+        data = (
+            elem.attrib.get("lat"),
+            elem.attrib.get("lon"),
+            tuple((c.tag, tuple(sorted(c.attrib.items()))) for c in elem),
+        )
+        digest = hash(data)
+        old = self.seen.setdefault(key, digest)
+        if old is not digest and old == digest:
+            self.copies.append(f"{key[0]} {key[1][:40]}")
+        elif old != digest:
+            msg = (
+                f"{key[0]} {key[1][:40]} appears twice with different data (two exports "
+                "merged?); osmnx would keep only one of them: remove the duplicate "
+                "(JOSM: Validation → duplicated ways/nodes) or export the area again"
+            )
+            raise InputError(msg, file=self.path)
+
+
+def _iter_osm(fh: IO[bytes], path: Path) -> Iterator[tuple[str, ET.Element]]:
+    """Stream the elements of an OSM file with the defused parser (no DTD, no entities)."""
+    try:
+        yield from DefusedET.iterparse(fh, events=("start", "end"), forbid_dtd=True)
+    except DTDForbidden:
+        msg = (
+            "the file declares a DTD (<!DOCTYPE …>), which OpenStreetMap files never do; "
+            "covplan refuses it (entities in a DTD can expand a few KB into gigabytes): "
+            "export the area again from openstreetmap.org or JOSM"
+        )
+        raise InputError(msg, file=path) from None
+    except (EntitiesForbidden, ExternalReferenceForbidden, NotSupportedError) as err:
+        msg = (
+            f"the file uses XML entities ({type(err).__name__}), which OpenStreetMap files "
+            "never do; covplan refuses them: export the area again"
+        )
+        raise InputError(msg, file=path) from None
+
+
 def read_osm_bounds(path: str | os.PathLike[str]) -> tuple[BBox | None, int, int]:
     """Check an OSM XML file end to end and return its ``<bounds>`` box.
+
+    The file is streamed with the defused parser the survey reader uses: a DTD or an
+    entity is refused (an entity-expansion bomb never expands), and so are tags longer
+    than :data:`MAX_TAG_CHARS`, coordinates that are not finite degrees in range,
+    UTF-16/32 or non-UTF-8 text, and ids given twice with different data. osmnx
+    parses only files that passed.
 
     Parameters
     ----------
@@ -120,46 +300,26 @@ def read_osm_bounds(path: str | os.PathLike[str]) -> tuple[BBox | None, int, int
     Raises
     ------
     InputError
-        When the file is missing, empty, truncated, not XML, or not OSM.
+        When the file is missing, a folder, empty, truncated, not XML, not OSM, not
+        UTF-8, declares a DTD or entities, or holds bad coordinates, over-long tags
+        or conflicting duplicate ids.
     """
     p = Path(path)
-    if not p.exists():
-        msg = "file not found; give the path of an OpenStreetMap .osm or .osm.bz2 file"
-        raise InputError(msg, file=p)
-    if p.stat().st_size == 0:
-        msg = "the file is empty; export the area again from openstreetmap.org (Export → .osm)"
-        raise InputError(msg, file=p)
-    bounds: BBox | None = None
-    n_nodes = n_ways = 0
+    _check_file(p)
+    check = _OsmCheck(p)
     root_tag = None
     try:
         with _open(p) as fh:
-            for event, elem in ET.iterparse(fh, events=("start", "end")):
+            _check_encoding(fh.peek(256)[:256] if hasattr(fh, "peek") else b"", p)
+            for event, elem in _iter_osm(fh, p):
                 if root_tag is None:
-                    root_tag = elem.tag
-                    if root_tag != "osm":
-                        msg = (
-                            f"this is XML but not OpenStreetMap data (its root element is "
-                            f"<{root_tag}>, not <osm>); give an .osm file exported from OSM"
-                        )
-                        raise InputError(msg, file=p)
-                if event != "end":
-                    continue
-                if elem.tag == "node":
-                    n_nodes += 1
-                elif elem.tag == "way":
-                    n_ways += 1
-                elif elem.tag == "bounds" and bounds is None:
-                    bounds = _parse_bounds(elem, p)
-                if elem.tag in ("node", "way", "relation"):
-                    elem.clear()
+                    root_tag = _check_root(elem, p)
+                if event == "end":
+                    check.element(elem)
+                    if elem.tag in ("node", "way", "relation"):
+                        elem.clear()
     except ET.ParseError as err:
-        line, col = getattr(err, "position", (None, None))
-        msg = (
-            f"not well-formed XML at line {line}, column {col} ({err}); "
-            "the file is damaged or truncated: download or export it again"
-        )
-        raise InputError(msg, file=p) from None
+        raise InputError(_parse_error_message(err, p), file=p) from None
     except (EOFError, OSError, zlib.error) as err:
         msg = (
             f"cannot read the compressed file ({err}); "
@@ -169,10 +329,50 @@ def read_osm_bounds(path: str | os.PathLike[str]) -> tuple[BBox | None, int, int
     if root_tag is None:
         msg = "the file holds no XML; give an .osm file exported from OpenStreetMap"
         raise InputError(msg, file=p)
-    if n_nodes == 0:
+    if check.n_nodes == 0:
         msg = "the OSM file has no nodes; export a larger area or check the export finished"
         raise InputError(msg, file=p)
-    return bounds, n_nodes, n_ways
+    if check.copies:
+        logger.warning(
+            "%s: %d element(s) given twice with the same data, read once: %s",
+            p.name,
+            len(check.copies),
+            ", ".join(check.copies[:5]) + (" …" if len(check.copies) > 5 else ""),
+        )
+    return check.bounds, check.n_nodes, check.n_ways
+
+
+def _check_file(p: Path) -> None:
+    if not p.exists():
+        msg = "file not found; give the path of an OpenStreetMap .osm or .osm.bz2 file"
+        raise InputError(msg, file=p)
+    if p.is_dir():
+        msg = "is a folder, not a file; give the .osm (or .osm.bz2, .osm.gz) file inside it"
+        raise InputError(msg, file=p)
+    if p.stat().st_size == 0:
+        msg = "the file is empty; export the area again from openstreetmap.org (Export → .osm)"
+        raise InputError(msg, file=p)
+
+
+def _check_root(elem: ET.Element, p: Path) -> str:
+    if elem.tag != "osm":
+        msg = (
+            f"this is XML but not OpenStreetMap data (its root element is "
+            f"<{str(elem.tag)[:40]}>, not <osm>); give an .osm file exported from OSM"
+        )
+        raise InputError(msg, file=p)
+    return str(elem.tag)
+
+
+def _parse_error_message(err: ET.ParseError, p: Path) -> str:
+    not_utf8 = _not_utf8(p)
+    if not_utf8 is not None:
+        return not_utf8
+    line, col = getattr(err, "position", (None, None))
+    return (
+        f"not well-formed XML at line {line}, column {col} ({err}); "
+        "the file is damaged or truncated: download or export it again"
+    )
 
 
 def _parse_bounds(elem: ET.Element, path: Path) -> BBox:

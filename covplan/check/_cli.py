@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from covplan._errors import CaptureError, InputError
 from covplan._redact import redact_url
+from covplan.check import NotTriedError
 from covplan.check.capture import capture
 from covplan.check.verify import CameraPose, verify_camera
 from covplan.survey import read_survey, record_verification
@@ -65,6 +66,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--read-timeout", type=float, default=None)
     p.add_argument("--user", help="camera user name")
     p.add_argument("--password-env", help="name of the environment variable holding the password")
+    p.add_argument(
+        "--max-failed-logins",
+        type=int,
+        default=None,
+        help="failed logins a recorder (host, port, user) may have in this run before its "
+        "other channels are not tried (default 1: recorders lock out after about five)",
+    )
     p.add_argument("--evidence", type=Path, help="evidence PNG (one camera) or folder (--survey)")
     p.add_argument(
         "--no-record", action="store_true", help="with --survey: do not write the register"
@@ -73,7 +81,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _pose(args: argparse.Namespace, w: int, h: int, row: Any = None) -> CameraPose | None:
+#: The pose's command-line flags, by CameraPose field (and register column).
+_POSE_FLAGS = {
+    "heading_deg": "heading",
+    "hfov_deg": "hfov",
+    "mount_height_m": "height",
+    "tilt_deg": "tilt",
+}
+
+
+def _pose_asked(args: argparse.Namespace) -> bool:
+    """True when any pose flag was given on the command line."""
+    names = (*_POSE_FLAGS.values(), "lon", "lat", "x", "y", "vfov")
+    return any(getattr(args, n) is not None for n in names)
+
+
+def _pose(
+    args: argparse.Namespace, w: int, h: int, row: Any = None
+) -> tuple[CameraPose | None, str | None]:
+    """The camera's pose from the flags (or the register row), or None and what is missing."""
+
     def pick(arg: Any, col: str) -> Any:
         if arg is not None:
             return arg
@@ -81,31 +108,53 @@ def _pose(args: argparse.Namespace, w: int, h: int, row: Any = None) -> CameraPo
             return row[col]
         return None
 
-    heading = pick(args.heading, "heading_deg")
-    hfov = pick(args.hfov, "hfov_deg")
-    if heading is None or hfov is None:
-        return None
+    got = {f: pick(getattr(args, flag), f) for f, flag in _POSE_FLAGS.items()}
+    missing = [f"--{_POSE_FLAGS[f]}" for f in ("heading_deg", "hfov_deg") if got[f] is None]
     kw: dict[str, Any] = {
-        "heading_deg": float(heading),
-        "mount_height_m": float(pick(args.height, "mount_height_m") or 3.5),
-        "tilt_deg": float(pick(args.tilt, "tilt_deg") or 15.0),
-        "hfov_deg": float(hfov),
+        "heading_deg": _number(got["heading_deg"], "heading_deg"),
+        "mount_height_m": _number(got["mount_height_m"], "mount_height_m", 3.5),
+        "tilt_deg": _number(got["tilt_deg"], "tilt_deg", 15.0),
+        "hfov_deg": _number(got["hfov_deg"], "hfov_deg"),
         "width_px": w,
         "height_px": h,
         "vfov_deg": args.vfov,
     }
+    position: dict[str, Any] | None = None
     if row is not None and args.lon is None and args.x is None:
         geom = row.get("geometry")
         if geom is not None and not geom.is_empty:
-            return CameraPose(lon=geom.x, lat=geom.y, **kw)
-    if args.x is not None and args.y is not None:
-        if not args.crs:
-            msg = "--x/--y need --crs (a metric CRS such as EPSG:32648)"
-            raise InputError(msg)
-        return CameraPose(x=args.x, y=args.y, crs=args.crs, **kw)
-    if args.lon is not None and args.lat is not None:
-        return CameraPose(lon=args.lon, lat=args.lat, **kw)
-    return None
+            position = {"lon": geom.x, "lat": geom.y}
+    if position is None and (args.x is not None or args.y is not None):
+        if args.x is None or args.y is None or not args.crs:
+            msg = "--x and --y go together and need --crs (a metric CRS such as EPSG:32648)"
+            raise InputError(msg, column="x/y")
+        position = {"x": args.x, "y": args.y, "crs": args.crs}
+    if position is None and (args.lon is not None or args.lat is not None):
+        position = {"lon": args.lon, "lat": args.lat}
+    if position is None:
+        missing.append("a position (--lon/--lat or --x/--y)")
+    if missing or position is None:  # check what was given, even when the pose is incomplete
+        _check_given(kw, position or {})
+        return None, "missing " + ", ".join(missing)
+    return CameraPose(**position, **kw), None
+
+
+def _number(value: Any, name: str, default: float | None = None) -> float:
+    """``value`` as a float (``default`` when None; NaN when None without a default)."""
+    if value is None:
+        return math.nan if default is None else default
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        msg = f"{name} must be a number, not {value!r}"
+        raise InputError(msg, column=name, value=value) from None
+
+
+def _check_given(kw: dict[str, Any], position: dict[str, Any]) -> None:
+    """Raise for out-of-range values given in an incomplete pose (missing ones filled)."""
+    stand_in: dict[str, Any] = {"heading_deg": 0.0, "hfov_deg": 60.0}
+    filled: dict[str, Any] = {k: stand_in[k] if _isnan(v) else v for k, v in kw.items()}
+    CameraPose(**{"lon": 0.0, "lat": 0.0, **position, **filled})
 
 
 def _isnan(v: Any) -> bool:
@@ -164,8 +213,10 @@ def _check_one(
         camera_id=camera_id,
         username=args.user,
         password=password,
+        max_failed_logins=args.max_failed_logins,
     )
-    pose = _pose(args, clip.width, clip.height, row)
+    pose, problem = _pose(args, clip.width, clip.height, row)
+    route_asked = targets is not None or _pose_asked(args)
     result = verify_camera(
         clip.frames,
         pose,
@@ -177,6 +228,8 @@ def _check_one(
         level=args.level,
         evidence_path=evidence,
         register=register,
+        check_route=route_asked,
+        pose_problem=problem,
     )
     return result.record
 
@@ -200,6 +253,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{record['verdict'].upper()}  {record.get('source')}")
             for reason in record["reasons"]:
                 print(f"  - {reason}")
+            for what in record.get("not_checked", []):
+                print(f"  - not checked: {what}")
         return 0 if record["verdict"] == "pass" else 1
     return _run_survey(args, targets)
 
@@ -225,12 +280,13 @@ def _run_survey(args: argparse.Namespace, targets: gpd.GeoDataFrame | None) -> i
         try:
             record = _check_one(args, url, cid, targets, row, evidence, register)
         except (CaptureError, InputError) as err:
+            not_tried = isinstance(err, NotTriedError)
             record = {
                 "camera_id": cid,
                 "time": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
                 "source": redact_url(url),
-                "verdict": "fail",
-                "reasons": [f"{type(err).__name__}: {err}"],
+                "verdict": "not tried" if not_tried else "fail",
+                "reasons": [str(err) if not_tried else f"{type(err).__name__}: {err}"],
             }
             logger.warning("camera %s: %s", cid, record["reasons"][0])
             if not args.no_record:
@@ -247,7 +303,10 @@ def _run_survey(args: argparse.Namespace, targets: gpd.GeoDataFrame | None) -> i
         print(json.dumps(records, ensure_ascii=False, default=_json_default, indent=1))
     else:
         for r in records:
-            print(f"{r['camera_id']}: {r['verdict'].upper()}  {'; '.join(r['reasons'])}")
+            why = "; ".join(
+                [*r["reasons"], *(f"not checked: {n}" for n in r.get("not_checked", []))]
+            )
+            print(f"{r['camera_id']}: {r['verdict'].upper()}  {why}")
         print(
             f"{n_pass} of {len(records)} cameras pass "
             f"({len(cameras) - len(records)} without a stream)"

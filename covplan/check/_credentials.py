@@ -1,10 +1,15 @@
-"""Where a camera's password comes from, and the one-login-per-camera rule.
+"""Where a camera's password comes from, and the lock-out rule: failed logins per device.
 
 Credentials come from the caller, an environment variable or the system keyring, never
-from the register (whose ``stream_url`` is a credential-free template). Each camera's
-password is tried once per process: a camera whose login was rejected is not tried again
-until :func:`forget_rejection` is called, because cameras lock out after repeated failed
-logins.
+from the register (whose ``stream_url`` is a credential-free template).
+
+Recorders (Hikvision, Dahua) lock a user out after about five failed logins, and one NVR
+serves many cameras (channels). Failed logins are therefore counted per device and user,
+``(host, port, user)``, across the whole process and its threads: once a device refused
+the password ``MAX_FAILED_LOGINS`` times (1 by default), no other channel of it is tried
+with that user (:class:`NotTriedError`), and a camera whose login was rejected is not
+tried again, until :func:`forget_rejection` is called. A lock per device serialises the
+login attempts, so parallel workers cannot fail twice at once.
 """
 
 from __future__ import annotations
@@ -12,7 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import keyring
 
@@ -20,9 +29,13 @@ from covplan._errors import CaptureError
 from covplan.check.urls import normalise_userinfo
 
 __all__ = [
+    "MAX_FAILED_LOGINS",
+    "Login",
+    "NotTriedError",
     "check_not_rejected",
     "env_key",
     "forget_rejection",
+    "login_attempt",
     "missing_password",
     "reject",
     "resolve_credentials",
@@ -32,6 +45,80 @@ logger = logging.getLogger(__name__)
 
 #: Cameras (by key) whose credentials were rejected in this process: never retried.
 _REJECTED: dict[str, str] = {}
+
+#: Failed logins a device (host, port, user) may have in a run before it is left alone.
+MAX_FAILED_LOGINS = 1
+
+#: Failed logins per (host, port, user) in this process, and the cameras they came from.
+_FAILED: dict[tuple[str, int, str], int] = {}
+_FAILED_CAMERAS: dict[tuple[str, int, str], set[str]] = {}
+_STATE_LOCK = threading.Lock()
+_DEVICE_LOCKS: dict[tuple[str, int, str], threading.Lock] = {}
+
+
+class NotTriedError(CaptureError):
+    """A camera not tried: its recorder already refused the password for this user."""
+
+
+@dataclass(frozen=True)
+class Login:
+    """Who logs in where: a camera's key and the device and user its login goes to.
+
+    Parameters
+    ----------
+    camera
+        The camera's key (its id, or the host).
+    host, port, user
+        The device (a camera or the NVR serving it) and the user name.
+    limit
+        Failed logins the device may have before it is left alone (``MAX_FAILED_LOGINS``).
+    """
+
+    camera: str
+    host: str
+    port: int
+    user: str
+    limit: int = MAX_FAILED_LOGINS
+
+    @property
+    def device(self) -> tuple[str, int, str]:
+        """The counting key: (host, port, user)."""
+        return (self.host.lower(), self.port, self.user)
+
+    def __str__(self) -> str:
+        return f"{self.user}@{self.host}"
+
+
+def failed_logins(host: str, port: int, user: str) -> int:
+    """Failed logins counted for ``user`` on the device ``host:port`` in this process."""
+    with _STATE_LOCK:
+        return _FAILED.get((host.lower(), port, user), 0)
+
+
+def check_device(login: Login) -> None:
+    """Raise :class:`NotTriedError` when ``login``'s device refused this user too often."""
+    with _STATE_LOCK:
+        n = _FAILED.get(login.device, 0)
+    if n >= max(1, login.limit):
+        msg = (
+            f"not tried: the recorder refused the password for {login} "
+            f"(port {login.port}, {n} failed login{'s' if n != 1 else ''} in this run); "
+            "fix the password before trying again"
+        )
+        raise NotTriedError(msg)
+
+
+@contextmanager
+def login_attempt(login: Login) -> Iterator[None]:
+    """Hold the device's login lock for one login attempt, after checking its count.
+
+    Raises :class:`NotTriedError` (before any request) when the device is left alone.
+    """
+    with _STATE_LOCK:
+        lock = _DEVICE_LOCKS.setdefault(login.device, threading.Lock())
+    with lock:
+        check_device(login)
+        yield
 
 
 def env_key(camera_id: str) -> str:
@@ -110,12 +197,22 @@ def forget_rejection(camera: str | None = None) -> None:
     Parameters
     ----------
     camera
-        The camera id (or host) to forget; None forgets every camera.
+        The camera id, host or ``user@host`` to forget (with the failed logins of its
+        device); None forgets every camera and device.
     """
-    if camera is None:
-        _REJECTED.clear()
-    else:
+    with _STATE_LOCK:
+        if camera is None:
+            _REJECTED.clear()
+            _FAILED.clear()
+            _FAILED_CAMERAS.clear()
+            return
         _REJECTED.pop(camera, None)
+        for device in list(_FAILED):
+            host, port, user = device
+            names = {host, f"{user}@{host}", f"{user}@{host}:{port}", f"{host}:{port}"}
+            if camera in names or camera in _FAILED_CAMERAS.get(device, set()):
+                _FAILED.pop(device, None)
+                _FAILED_CAMERAS.pop(device, None)
 
 
 def check_not_rejected(key: str) -> None:
@@ -129,14 +226,21 @@ def check_not_rejected(key: str) -> None:
         raise CaptureError(msg)
 
 
-def reject(key: str, answer: str) -> CaptureError:
-    """Record that camera ``key`` rejected its login (``answer``, e.g. ``"RTSP 401"``).
+def reject(login: Login, answer: str) -> CaptureError:
+    """Record that ``login`` was rejected (``answer``, e.g. ``"RTSP 401"``).
 
-    Returns the error to raise; the camera is not tried again in this process.
+    Counts one failed login for the device and user; returns the error to raise. The
+    camera is not tried again in this process, nor is any other camera of the device once
+    it reached its limit.
     """
-    _REJECTED[key] = answer
+    with _STATE_LOCK:
+        _REJECTED[login.camera] = answer
+        _FAILED[login.device] = _FAILED.get(login.device, 0) + 1
+        _FAILED_CAMERAS.setdefault(login.device, set()).add(login.camera)
+    key = login.camera
     msg = (
-        f"camera {key} rejected the login ({answer}); it will not be "
+        f"camera {key} rejected the login of user {login.user} on {login.host} ({answer}); "
+        "it will not be "
         "tried again in this run (cameras lock out after repeated failures)"
     )
     return CaptureError(msg)

@@ -8,7 +8,6 @@ stream, with open and read timeouts instead of its 30 s default hang.
 from __future__ import annotations
 
 import os
-import re
 import socket
 import threading
 import time
@@ -20,7 +19,16 @@ import numpy as np
 from covplan._errors import CaptureError
 from covplan._redact import redact_url
 from covplan.check._auth import auth_header, parse_challenges
-from covplan.check._credentials import missing_password, reject
+from covplan.check._credentials import Login, login_attempt, missing_password, reject
+from covplan.check._wire import (
+    MAX_RTSP_BODY,
+    Deadline,
+    Reader,
+    connect,
+    content_length,
+    read_head,
+    socket_source,
+)
 from covplan.check.urls import with_credentials
 
 __all__ = ["read_rtsp"]
@@ -30,83 +38,52 @@ _ENV_LOCK = threading.Lock()
 
 
 def _rtsp_request(
-    sock: socket.socket, method: str, uri: str, cseq: int, auth: str | None
+    sock: socket.socket, reader: Reader, method: str, uri: str, cseq: int, auth: str | None
 ) -> tuple[int, dict[str, list[str]]]:
+    """Send one request and read its answer (head and body), every read bounded."""
     lines = [f"{method} {uri} RTSP/1.0", f"CSeq: {cseq}", "User-Agent: covplan"]
     if method == "DESCRIBE":
         lines.append("Accept: application/sdp")
     if auth:
         lines.append(f"Authorization: {auth}")
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-    fh = sock.makefile("rb")
-    status_line = fh.readline(4096).decode("latin-1")
-    if not status_line:
-        msg = "the RTSP server closed the connection without answering"
+    status, _, headers = read_head(reader, "RTSP")
+    length = content_length(headers, MAX_RTSP_BODY, reader.where)
+    if length and reader.exact(length, "the RTSP body") is None:
+        msg = f"{reader.where}: the RTSP server closed the connection inside its answer"
         raise CaptureError(msg)
-    m = re.match(r"RTSP/\d\.\d\s+(\d{3})", status_line)
-    if not m:
-        msg = f"not an RTSP answer: {status_line.strip()[:60]!r}"
-        raise CaptureError(msg)
-    headers: dict[str, list[str]] = {}
-    length = 0
-    while True:
-        line = fh.readline(8192).decode("latin-1")
-        if line in ("\r\n", "\n", ""):
-            break
-        name, _, value = line.partition(":")
-        headers.setdefault(name.strip().lower(), []).append(value.strip())
-        if name.strip().lower() == "content-length":
-            length = int(value.strip() or 0)
-    if length:
-        fh.read(length)
-    return int(m.group(1)), headers
+    return status, headers
 
 
-def _connect(host: str, port: int, timeout_s: float) -> socket.socket:
-    try:
-        return socket.create_connection((host, port), timeout=timeout_s)
-    except TimeoutError:
-        msg = f"no answer from {host}:{port} within {timeout_s:g} s (open timeout)"
-        raise CaptureError(msg) from None
-    except OSError as err:
-        msg = f"cannot connect to {host}:{port}: {err.strerror or err}"
-        raise CaptureError(msg) from None
+def _rtsp_probe(url: str, password: str | None, t_open: float, login: Login) -> None:
+    """DESCRIBE the stream once (with one login attempt) before OpenCV opens it.
 
-
-def _rtsp_probe(
-    url: str, user: str | None, password: str | None, timeout_s: float, key: str
-) -> None:
-    """DESCRIBE the stream once (with one login attempt) before OpenCV opens it."""
+    The whole probe (connect, answers, bodies) must fit in ``t_open``.
+    """
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or 554
     uri = urllib.parse.urlunsplit((parts.scheme, f"{host}:{port}", parts.path, parts.query, ""))
-    deadline = time.monotonic() + timeout_s
-    sock = _connect(host, port, timeout_s)
+    shown = redact_url(uri)
+    deadline = Deadline(shown, t_open, time.monotonic() + t_open, f"open timeout of {t_open:g} s")
+    sock = connect(host, port, deadline)
     try:
-        sock.settimeout(max(0.05, deadline - time.monotonic()))
-        status, headers = _rtsp_request(sock, "DESCRIBE", uri, 1, None)
+        reader = Reader(socket_source(sock, deadline), shown)
+        status, headers = _rtsp_request(sock, reader, "DESCRIBE", uri, 1, None)
         if status == 401:
             if not password:
-                raise missing_password(key)
+                raise missing_password(login.camera)
             challenges = parse_challenges(headers.get("www-authenticate", []))
-            auth = auth_header(challenges, "DESCRIBE", uri, user or "admin", password)
-            sock.settimeout(max(0.05, deadline - time.monotonic()))
-            status, headers = _rtsp_request(sock, "DESCRIBE", uri, 2, auth)
-            if status in (401, 403):
-                raise reject(key, f"RTSP {status}")
+            auth = auth_header(challenges, "DESCRIBE", uri, login.user, password)
+            with login_attempt(login):
+                status, headers = _rtsp_request(sock, reader, "DESCRIBE", uri, 2, auth)
+                if status in (401, 403):
+                    raise reject(login, f"RTSP {status}")
         if status != 200:
             msg = (
-                f"the RTSP server answered {status} to DESCRIBE {redact_url(uri)}; "
-                "check the path and channel"
+                f"the RTSP server answered {status} to DESCRIBE {shown}; check the path and channel"
             )
             raise CaptureError(msg)
-    except TimeoutError:
-        msg = (
-            f"{host}:{port} accepted the connection but did not answer within "
-            f"{timeout_s:g} s (open timeout)"
-        )
-        raise CaptureError(msg) from None
     finally:
         sock.close()
 
@@ -136,22 +113,34 @@ def _open_capture(url: str, t_open: float, t_read: float) -> cv2.VideoCapture:
 
 def read_rtsp(
     url: str,
-    user: str | None,
     password: str | None,
     n_max: int,
     stride: int,
     t_open: float,
     t_read: float,
     deadline: float,
-    key: str,
+    login: Login,
 ) -> tuple[list[np.ndarray], list[float], float | None]:
     """Read up to ``n_max`` frames (one in ``stride``) from an RTSP stream before ``deadline``.
+
+    The probe must answer within ``t_open``; OpenCV's open is bounded by what is left of
+    the budget (at most ``t_open``) and each read by ``t_read`` (and what is left), so the
+    whole read ends by ``deadline`` plus at most one frame's decoding.
 
     Returns the frames, their times (seconds since the first read) and the announced fps.
     Raises :class:`CaptureError`; its text may hold the password (the caller redacts it).
     """
-    _rtsp_probe(url, user, password, t_open, key)
-    cap = _open_capture(with_credentials(url, user, password) if password else url, t_open, t_read)
+    _rtsp_probe(url, password, min(t_open, max(0.05, deadline - time.monotonic())), login)
+    left = deadline - time.monotonic()
+    if left <= 0.05:
+        msg = "the time limit passed before the RTSP stream could be opened"
+        raise CaptureError(msg)
+    user = login.user
+    cap = _open_capture(
+        with_credentials(url, user, password) if password else url,
+        min(t_open, left),
+        min(t_read, left),
+    )
     try:
         if not cap.isOpened():
             msg = f"OpenCV could not open the RTSP stream within {t_open:g} s"

@@ -1,13 +1,17 @@
 """Read a few frames from a camera: a video file, an RTSP URL, an HTTP MJPEG stream or snapshot.
 
-Every network read has an open and a read timeout (never OpenCV's 30 s default hang), the
-number of frames and seconds read is bounded, RTSP runs over TCP, and a password never
-leaves this room: URLs are redacted (:func:`covplan._redact.redact_url`) in every log line,
-error and record.
+Every network read has an open and a read timeout (never OpenCV's 30 s default hang) and
+the whole capture one deadline on the monotonic clock (a server dripping one byte a second
+cannot keep it alive); headers, bodies and pictures have size limits
+(:mod:`covplan.check._wire`); the number of frames is bounded, RTSP runs over TCP, and a
+password never leaves this room: URLs are redacted (:func:`covplan._redact.redact_url`) in
+every log line, error and record, and every error is one line naming the redacted URL.
 
 Credentials come from the caller, an environment variable or the system keyring
-(:func:`covplan.check.resolve_credentials`), and each camera's password is tried once per
-process (:func:`covplan.check.forget_rejection`).
+(:func:`covplan.check.resolve_credentials`). Failed logins are counted per device and user
+(host, port, user) for the whole process: after ``max_failed_logins`` (1) the device's other
+channels are not tried (:class:`~covplan.check._credentials.NotTriedError`) until
+:func:`covplan.check.forget_rejection`.
 
 Examples
 --------
@@ -19,7 +23,9 @@ Examples
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -31,14 +37,54 @@ import numpy as np
 from covplan import settings
 from covplan._errors import CaptureError, InputError
 from covplan._redact import redact, redact_url
-from covplan.check._credentials import check_not_rejected, resolve_credentials
+from covplan.check._credentials import (
+    MAX_FAILED_LOGINS,
+    Login,
+    NotTriedError,
+    check_device,
+    check_not_rejected,
+    resolve_credentials,
+)
 from covplan.check._http import read_http
 from covplan.check._rtsp import read_rtsp
 from covplan.check.urls import normalise_userinfo
 
-__all__ = ["Clip", "capture"]
+__all__ = ["Clip", "capture", "default_budget_s"]
 
 logger = logging.getLogger(__name__)
+
+#: The slowest frame rate the default budget allows for (2 frames a second).
+_SLOWEST_FRAME_S = 0.5
+
+
+def default_budget_s(t_open: float, t_read: float, n_frames: int) -> float:
+    """Return the whole time a network capture may take when ``max_seconds`` is not given.
+
+    The open timeout, one read timeout (for the first frame) and ``n_frames`` read at
+    2 frames a second: 5 + 5 + 25 = 35 s for the defaults (50 frames). The old budget
+    (``t_open + n_frames * t_read``, 255 s) let a server dripping bytes hold a check for
+    minutes.
+
+    Parameters
+    ----------
+    t_open, t_read
+        Open and read timeouts, seconds.
+    n_frames
+        Frames read from the stream (kept ones times the stride).
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
+    return t_open + t_read + n_frames * _SLOWEST_FRAME_S
+
+
+def _positive(name: str, value: float) -> float:
+    if not (math.isfinite(value) and value > 0):
+        msg = f"{name} must be a positive number of seconds, not {value!r}"
+        raise InputError(msg, column=name, value=value)
+    return float(value)
 
 
 @dataclass
@@ -111,6 +157,7 @@ def capture(
     username: str | None = None,
     password: str | None = None,
     snapshot_interval_s: float = 0.2,
+    max_failed_logins: int | None = None,
 ) -> Clip:
     """Read a bounded number of frames from a file, RTSP, HTTP MJPEG or HTTP snapshot source.
 
@@ -123,8 +170,9 @@ def capture(
     max_frames
         Frames to keep (``settings.max_frames`` when None).
     max_seconds
-        Stop after this much wall-clock time (network) or this much video time (file).
-        For a network source the default is ``open_timeout_s + max_frames * read_timeout_s``.
+        Stop after this much wall-clock time (network: the whole capture, open included)
+        or this much video time (file). For a network source the default is
+        :func:`default_budget_s`. Frames read when it passes are kept.
     stride
         Keep one frame in ``stride`` (a file or stream is read at its own rate).
     open_timeout_s, read_timeout_s
@@ -137,6 +185,9 @@ def capture(
         Credentials from the caller; otherwise environment or keyring.
     snapshot_interval_s
         Pause between two snapshot requests.
+    max_failed_logins
+        Failed logins a device (host, port, user) may have in this process before its
+        cameras are no longer tried (``MAX_FAILED_LOGINS``, 1, when None).
 
     Returns
     -------
@@ -148,9 +199,10 @@ def capture(
     InputError
         A file that does not exist, or an unsupported URL scheme.
     CaptureError
-        A source that cannot be opened or read in time, a rejected login, or a camera
-        whose login was already rejected in this process. The message never contains
-        the password.
+        A source that cannot be opened or read in time, an answer over a size limit, a
+        rejected login, or a camera whose login (or whose device's login) was already
+        rejected in this process (:class:`~covplan.check._credentials.NotTriedError`).
+        One line naming the redacted URL; it never contains the password.
     """
     src = os.fspath(source)
     kind = _kind_of(src)
@@ -165,42 +217,105 @@ def capture(
         clip = Clip(frames, stamps, str(path), "file", fps, time.monotonic() - t0, camera_id)
         logger.info("read %d frames from %s in %.2f s", len(frames), path, clip.seconds)
         return clip
-    t_open = float(settings.open_timeout_s if open_timeout_s is None else open_timeout_s)
-    t_read = float(settings.read_timeout_s if read_timeout_s is None else read_timeout_s)
+    t_open = _positive(
+        "open_timeout_s", settings.open_timeout_s if open_timeout_s is None else open_timeout_s
+    )
+    t_read = _positive(
+        "read_timeout_s", settings.read_timeout_s if read_timeout_s is None else read_timeout_s
+    )
     src = normalise_userinfo(src)
     shown = redact_url(src)
     user, secret = resolve_credentials(
         src, camera_id=camera_id, username=username, password=password
     )
-    key = camera_id or urllib.parse.urlsplit(src).hostname or shown
-    check_not_rejected(key)
-    budget = float(max_seconds) if max_seconds is not None else t_open + (n_max * stride) * t_read
-    deadline = t0 + budget
+    login = _login_for(src, shown, camera_id, user, max_failed_logins)
     try:
-        if kind == "rtsp":
-            frames, stamps, fps = read_rtsp(
-                src, user, secret, n_max, stride, t_open, t_read, deadline, key
-            )
-        else:
-            frames, stamps, fps, kind = read_http(
-                src, user, secret, n_max, stride, t_open, t_read, deadline, key,
-                snapshot_interval_s,
-            )  # fmt: skip
+        check_not_rejected(login.camera)
+        if secret:  # without a password no login is tried, so none can fail
+            check_device(login)
     except CaptureError as err:
-        safe = redact(str(err), secret)
-        logger.warning("capture from %s failed: %s", shown, safe)
-        raise CaptureError(safe) from None
-    except OSError as err:
-        safe = redact(f"{type(err).__name__}: {err}", secret)
-        logger.warning("capture from %s failed: %s", shown, safe)
-        msg = f"cannot read {shown}: {safe}"
-        raise CaptureError(msg) from None
+        raise type(err)(f"{shown}: {err}") from None
+    budget = (
+        _positive("max_seconds", max_seconds)
+        if max_seconds is not None
+        else default_budget_s(t_open, t_read, n_max * stride)
+    )
+    frames, stamps, fps, kind = _read_network(
+        kind, src, shown, secret, (n_max, stride), (t_open, t_read), t0 + budget, login,
+        snapshot_interval_s,
+    )  # fmt: skip
     clip = Clip(frames, stamps, shown, kind, fps, time.monotonic() - t0, camera_id)
     logger.info(
         "read %d frames (%dx%d) from %s (%s) in %.2f s",
         len(frames), clip.width, clip.height, shown, kind, clip.seconds,
     )  # fmt: skip
     return clip
+
+
+def _login_for(
+    src: str, shown: str, camera_id: str | None, user: str | None, limit: int | None
+) -> Login:
+    """Who logs in where, for the failed-login count: the camera's key, host, port, user."""
+    parts = urllib.parse.urlsplit(src)
+    try:
+        port = parts.port
+    except ValueError:
+        msg = f"bad port in {shown}; give a number from 1 to 65535"
+        raise InputError(msg, column="stream_url", value=shown) from None
+    default = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+    host = (parts.hostname or "").lower()
+    n = MAX_FAILED_LOGINS if limit is None else int(limit)
+    if n < 1:
+        msg = f"max_failed_logins must be at least 1, not {limit!r}"
+        raise InputError(msg, column="max_failed_logins", value=limit)
+    return Login(camera_id or host or shown, host, port or default, user or "admin", n)
+
+
+def _read_network(
+    kind: str,
+    src: str,
+    shown: str,
+    secret: str | None,
+    counts: tuple[int, int],
+    timeouts: tuple[float, float],
+    deadline: float,
+    login: Login,
+    interval_s: float,
+) -> tuple[list[np.ndarray], list[float], float | None, str]:
+    """Read the frames of an RTSP or HTTP source; every error one redacted line."""
+    n_max, stride = counts
+    t_open, t_read = timeouts
+    try:
+        if kind == "rtsp":
+            frames, stamps, fps = read_rtsp(
+                src, secret, n_max, stride, t_open, t_read, deadline, login
+            )
+        else:
+            frames, stamps, fps, kind = read_http(
+                src, secret, n_max, stride, t_open, t_read, deadline, login, interval_s
+            )
+    except NotTriedError as err:  # built here from user, host and counts: nothing to hide
+        safe = _one_line(shown, str(err))
+        logger.warning("capture failed: %s", safe)
+        raise NotTriedError(safe) from None
+    except CaptureError as err:
+        safe = _one_line(shown, redact(str(err), secret))
+        logger.warning("capture failed: %s", safe)
+        raise CaptureError(safe) from None
+    except (OSError, ValueError, UnicodeError, MemoryError) as err:
+        safe = _one_line(shown, redact(f"{type(err).__name__}: {err}", secret))
+        logger.warning("capture failed: %s", safe)
+        raise CaptureError(f"cannot read {safe}") from None
+    if not frames:
+        msg = f"{shown}: no frame read before the time limit"
+        raise CaptureError(msg)
+    return frames, stamps, fps, kind
+
+
+def _one_line(shown: str, text: str) -> str:
+    """``text`` on one line, starting with the redacted URL ``shown``."""
+    flat = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://\S*: ", "", " ".join(text.split()))[:500]
+    return f"{shown}: {flat}"
 
 
 def _read_file(

@@ -7,10 +7,12 @@ background subtraction (MOG2). The camera passes when most targets fall in the f
 and on moving areas (traffic on the route), at a usable pixel density, and the picture
 itself passes :func:`covplan.check.quality.assess_clip`.
 
-The result is a record (JSON-ready dict with ``verdict`` ``"pass"`` or ``"fail"`` and
-``reasons``), an evidence image (frame, projected route, motion heat) and, when a
-register is given, a verification row appended to it with the camera's status set to
-verified on a pass (:func:`covplan.survey.record_verification`).
+The result is a record (JSON-ready dict with ``verdict`` ``"pass"``, ``"fail"`` or
+``"not checked"``, ``reasons`` and ``not_checked``), an evidence image (frame, projected
+route, motion heat) and, when a register is given, a verification row appended to it
+with the camera's status set to verified on a pass. A check that was asked for and could
+not be done (too few frames for motion and a frozen feed, no pose, no targets) gives
+"not checked", never a pass (:func:`covplan.survey.record_verification`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from covplan.check.quality import QualityReport, assess_clip, background_frame
 from covplan.survey import record_verification
 
 __all__ = [
+    "MIN_FRAMES",
     "CameraPose",
     "Verification",
     "motion_heat",
@@ -47,6 +50,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: Frames a clip needs for the motion and frozen-feed checks; fewer gives "not checked".
+MIN_FRAMES = 2
 
 
 @dataclass(frozen=True)
@@ -91,24 +97,11 @@ class CameraPose:
     crs: Any = None
 
     def __post_init__(self) -> None:
-        problems = []
-        if not 0 < self.hfov_deg < 180:
-            problems.append(f"hfov_deg {self.hfov_deg!r} must be between 0 and 180")
-        if self.width_px <= 0 or self.height_px <= 0:
-            problems.append("width_px and height_px must be positive")
-        if not math.isfinite(self.heading_deg):
-            problems.append("heading_deg must be a number of degrees (0–360, clockwise from north)")
-        if not (math.isfinite(self.mount_height_m) and self.mount_height_m > 0):
-            problems.append("mount_height_m must be a positive number of metres")
-        if not (math.isfinite(self.tilt_deg) and -89 < self.tilt_deg < 89):
-            problems.append("tilt_deg must be between -89 and 89 (positive looks down)")
-        has_ll = self.lon is not None and self.lat is not None
-        has_xy = self.x is not None and self.y is not None and self.crs is not None
-        if not (has_ll or has_xy):
-            problems.append("give the position as lon/lat, or as x/y with a metric crs")
+        problems = _pose_problems(self)
         if problems:
-            msg = "bad camera pose: " + "; ".join(problems)
-            raise InputError(msg)
+            field_name, value, _ = problems[0]
+            msg = "bad camera pose: " + "; ".join(p[2] for p in problems)
+            raise InputError(msg, column=field_name, value=value)
 
     @property
     def focal_px(self) -> tuple[float, float]:
@@ -138,6 +131,47 @@ class CameraPose:
         right = np.array([math.cos(h), -math.sin(h), 0.0])
         down = np.cross(forward, right)
         return right, down, forward
+
+
+#: The ranges a pose's numbers must lie in: (field, low, high, inclusive, what it is).
+_POSE_RANGES: tuple[tuple[str, float, float, bool, str], ...] = (
+    ("heading_deg", 0.0, 360.0, True, "degrees clockwise from north"),
+    ("mount_height_m", 0.0, 100.0, False, "metres above the ground"),
+    ("tilt_deg", -89.0, 89.0, False, "degrees, positive looks down"),
+    ("hfov_deg", 0.0, 180.0, False, "degrees"),
+    ("vfov_deg", 0.0, 180.0, False, "degrees"),
+    ("lon", -180.0, 180.0, True, "degrees of longitude (EPSG:4326)"),
+    ("lat", -90.0, 90.0, True, "degrees of latitude (EPSG:4326)"),
+    ("width_px", 0.0, 100_000.0, False, "pixels"),
+    ("height_px", 0.0, 100_000.0, False, "pixels"),
+)
+
+
+def _pose_problems(pose: CameraPose) -> list[tuple[str, Any, str]]:
+    """Every out-of-range or missing number of ``pose``: (field, value, message)."""
+    out: list[tuple[str, Any, str]] = []
+    for name, lo, hi, inclusive, what in _POSE_RANGES:
+        value = getattr(pose, name)
+        if value is None and name in ("vfov_deg", "lon", "lat"):
+            continue
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        ok = math.isfinite(v) and ((lo <= v <= hi) if inclusive else (lo < v < hi))
+        if not ok:
+            bracket = f"from {lo:g} to {hi:g}" if inclusive else f"between {lo:g} and {hi:g}"
+            out.append((name, value, f"{name} {value!r} must be {bracket} ({what})"))
+    for name in ("x", "y"):
+        value = getattr(pose, name)
+        if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
+            out.append((name, value, f"{name} {value!r} must be a finite metric coordinate"))
+    has_ll = pose.lon is not None and pose.lat is not None
+    has_xy = pose.x is not None and pose.y is not None and pose.crs is not None
+    if not (has_ll or has_xy):
+        msg = "give the position as lon/lat, or as x/y with a metric crs"
+        out.append(("lon/lat", None, msg))
+    return out
 
 
 def project_points(
@@ -235,7 +269,8 @@ class Verification:
     Attributes
     ----------
     record
-        JSON-ready: ``verdict`` (``"pass"``/``"fail"``), ``reasons`` and the metrics.
+        JSON-ready: ``verdict`` (``"pass"``/``"fail"``/``"not checked"``), ``reasons``,
+        ``not_checked``, ``route_checked`` and the metrics.
     targets
         The targets with ``u``, ``v``, ``in_frame``, ``in_motion``, ``slant_m``,
         ``px_per_m`` (index of the input).
@@ -290,6 +325,8 @@ def verify_camera(
     level: str | None = None,
     evidence_path: str | os.PathLike[str] | None = None,
     register: str | os.PathLike[str] | None = None,
+    check_route: bool | None = None,
+    pose_problem: str | None = None,
 ) -> Verification:
     """Check that a camera sees the route targets the plan gives it, well enough.
 
@@ -324,18 +361,29 @@ def verify_camera(
     register
         A survey register (CSV or XLSX): the record is appended and, on a pass, the
         camera's status set to verified. Needs ``camera_id``.
+    check_route
+        Whether the route must be checked. None: when a pose or targets are given. When
+        it must be and cannot (no pose, no targets, no targets for this camera), the
+        verdict is ``"not checked"``, never ``"pass"``. False: the picture only (the
+        record says ``route_checked: false``).
+    pose_problem
+        Why there is no pose (e.g. ``"no --hfov"``), for the not-checked reason.
 
     Returns
     -------
     Verification
-        The record, per-target table, heat map, quality report and evidence image.
+        The record, per-target table, heat map, quality report and evidence image. The
+        verdict is ``"fail"`` when a check failed, ``"not checked"`` when a check that
+        was asked for could not be done (``not_checked`` says which and why: a clip of
+        fewer than ``MIN_FRAMES`` frames cannot show motion or a frozen feed), and
+        ``"pass"`` only when every check was done and passed.
     """
     if len(frames) == 0:
         msg = "no frames to verify; capture a short clip first"
         raise InputError(msg)
     h, w = frames[0].shape[:2]
     quality = assess_clip(frames, reference=reference, hfov_deg=pose.hfov_deg if pose else None)
-    heat = motion_heat(frames) if len(frames) >= 2 else None
+    heat = motion_heat(frames) if len(frames) >= MIN_FRAMES else None
     found = _Findings(
         record={
             "camera_id": camera_id,
@@ -352,18 +400,34 @@ def verify_camera(
     if heat is not None:
         moving = heat >= settings.verify_motion_min_heat
         found.record["motion_share"] = round(float(moving.mean()), 5)
+    else:
+        found.not_checked.append(
+            f"frozen feed and motion: {len(frames)} frame(s) read, {MIN_FRAMES} or more "
+            "needed (a still image or a one-frame clip cannot show either); capture a clip"
+        )
     pose = _pose_for_frames(pose, w, h, found)
     table = pd.DataFrame()
-    if pose is None or targets is None or len(targets) == 0:
-        found.notes.append(
-            "no pose or route targets given: the route was not checked, only the picture"
-        )
-    else:
+    route_asked = (pose is not None or targets is not None) if check_route is None else check_route
+    found.record["route_checked"] = False
+    if check_route is not False and pose is not None and targets is not None and len(targets):
         table = _check_route(pose, targets, crs, (w, h), moving, level, found)
+        found.record["route_checked"] = True
+    elif route_asked:  # asked for, and not possible: never a pass
+        found.not_checked.append(_route_not_checked(pose, targets, pose_problem))
+    else:
+        found.notes.append(
+            "picture check only: no pose and no route targets given, the route was not checked"
+        )
     record = found.record
     record.update(quality.to_record())
-    record["verdict"] = "fail" if found.reasons else "pass"
+    if found.reasons:
+        record["verdict"] = "fail"
+    elif found.not_checked:
+        record["verdict"] = "not checked"
+    else:
+        record["verdict"] = "pass"
     record["reasons"] = found.reasons
+    record["not_checked"] = found.not_checked
     record["notes"] = found.notes
     evidence = _evidence_image(frames, heat, table, record)
     if evidence_path is not None:
@@ -386,6 +450,22 @@ class _Findings:
     record: dict[str, Any]
     reasons: list[str]
     notes: list[str]
+    not_checked: list[str] = field(default_factory=list)
+
+
+def _route_not_checked(
+    pose: CameraPose | None, targets: gpd.GeoDataFrame | None, pose_problem: str | None
+) -> str:
+    """Why the route, asked for, could not be checked."""
+    if pose is None:
+        why = f" ({pose_problem})" if pose_problem else ""
+        return (
+            f"route: no complete camera pose{why}; give position, heading and hfov "
+            "(e.g. --lon --lat --heading --hfov) to check that the route is in view"
+        )
+    if targets is None:
+        return "route: no route targets given; give the plan's targets (--targets)"
+    return "route: the targets hold none for this camera; check its camera_id in the targets"
 
 
 def _pose_for_frames(

@@ -195,6 +195,7 @@ def _route_labels(ax: Any, data: MapData, box: shapely.Polygon, focus: set[str] 
             zorder=9,
             path_effects=HALO,
             clip_on=True,
+            parse_math=False,
         )
 
 
@@ -212,6 +213,7 @@ def _camera_codes(ax: Any, sub: Any, colour: str, marker_scale: float) -> None:
             zorder=11,
             path_effects=HALO,
             annotation_clip=True,
+            parse_math=False,
         )
 
 

@@ -3,6 +3,10 @@
 Colours are the one palette (:mod:`covplan._style`): new cameras blue, cameras to re-aim
 orange, kept cameras green, unused ones grey (hidden by default), routes dark teal / amber /
 red by coverage.
+
+Names and descriptions from data are XML-escaped (:func:`covplan._text.xml_text`, which
+also drops what XML cannot carry); descriptions are HTML in a CDATA section that no text
+can close (:func:`covplan._text.cdata`).
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import shapely
 
 from covplan._io import atomic_write_bytes, atomic_write_text
 from covplan._style import CAMERA, COVERAGE, kml_colour
+from covplan._text import cdata
+from covplan._text import xml_text as escape
 from covplan.export._layers import to_4326
 from covplan.vocab import compass_word, header, label, translate_value
 
@@ -110,9 +115,9 @@ def _geometry_kml(geom: Any) -> str:
 
 
 def _placemark(name: str, style: str, geom: Any, description: str = "") -> str:
-    desc = f"<description><![CDATA[{description}]]></description>" if description else ""
+    desc = f"<description>{cdata(description)}</description>" if description else ""
     return (
-        f"<Placemark><name>{escape(name)}</name>{desc}<styleUrl>#{style}</styleUrl>"
+        f"<Placemark><name>{escape(name)}</name>{desc}<styleUrl>#{escape(style)}</styleUrl>"
         f"{_geometry_kml(geom)}</Placemark>"
     )
 

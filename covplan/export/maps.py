@@ -215,9 +215,17 @@ def _render(page: Page, data: MapData, lang: str, page_no: int, n_pages: int) ->
         spine.set_linewidth(0.8)
     add_north_arrow(ax, lang)
     add_scale_bar(ax, lang)
-    fig.text(0.02, 0.955, page.title, fontsize=15, fontweight="bold", va="center")
+    fig.text(0.02, 0.955, page.title, fontsize=15, fontweight="bold", va="center", parse_math=False)
     if page.subtitle:
-        fig.text(0.02, 0.925, page.subtitle, fontsize=9.5, va="center", color="#444444")
+        fig.text(
+            0.02,
+            0.925,
+            page.subtitle,
+            fontsize=9.5,
+            va="center",
+            color="#444444",
+            parse_math=False,
+        )
     side.text(
         0,
         1.0,
@@ -226,6 +234,7 @@ def _render(page: Page, data: MapData, lang: str, page_no: int, n_pages: int) ->
         fontsize=8.5,
         transform=side.transAxes,
         linespacing=1.5,
+        parse_math=False,
     )
     _legend(side, data, lang)
     cams = _camera_lines(data, box, lang, focus=page.focus_routes)
@@ -239,6 +248,7 @@ def _render(page: Page, data: MapData, lang: str, page_no: int, n_pages: int) ->
             family="DejaVu Sans Mono",
             transform=side.transAxes,
             linespacing=1.35,
+            parse_math=False,
         )
     foot = [label("osm_credit", lang), f"covplan · {date.today().isoformat()}"]
     if data.synthetic:

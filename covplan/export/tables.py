@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from covplan._frames import empty_gdf
 from covplan._io import atomic_path, atomic_write_text
+from covplan._text import csv_text, inert_xlsx
 from covplan.export._layers import place_on_routes, to_4326, view_range_m
 from covplan.vocab import compass_word, cost_label, header, label, translate_value
 
@@ -484,18 +486,23 @@ _NUMBER_FORMATS = {"lat": "0.000000", "lon": "0.000000", "price_vnd": "#,##0", "
 
 
 def _fill_sheet(ws: Any, local: pd.DataFrame, text_idx: set[int]) -> None:
-    """Append the bold header row and the rows; text columns as strings."""
+    """Append the bold header row and the rows; text columns as strings, no text a formula."""
     ws.append(list(local.columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        inert_xlsx(cell)
     for row in local.itertuples(index=False, name=None):
         values = []
         for i, v in enumerate(row):
             v = _cell(v)
             if i in text_idx and v is not None:
                 v = str(v)
+            if isinstance(v, str):  # controls XLSX cannot hold (openpyxl raises on them)
+                v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
             values.append(v)
         ws.append(values)
+        for cell in ws[ws.max_row]:
+            inert_xlsx(cell)  # user text (names, ids, notes) is never a live formula
 
 
 def _format_columns(ws: Any, columns: pd.Index, local: pd.DataFrame, text_idx: set[int]) -> None:
@@ -520,6 +527,9 @@ def write_xlsx(
 
     Headers are localised, the header row is bold and frozen, columns are filtered
     and sized; ids, codes and phones are text cells (``@``) so leading zeros survive.
+    Text that a spreadsheet would run (``=…``, ``+…``, ``-…``, ``@…``: see
+    :func:`covplan._text.formula_like`) is a quote-prefixed text cell, never a formula;
+    numbers stay numbers.
 
     Parameters
     ----------
@@ -560,6 +570,9 @@ def write_xlsx(
 def write_csv(table: pd.DataFrame, path: str | os.PathLike[str], *, lang: str = "vi") -> Path:
     """Write a list as CSV in UTF-8 with a byte-order mark (Excel then reads Vietnamese right).
 
+    Every cell is inert (OWASP CSV-injection rules, :func:`covplan._text.csv_text`): text
+    that a spreadsheet would run starts with ``'``; numbers are written as numbers.
+
     Parameters
     ----------
     table
@@ -574,7 +587,9 @@ def write_csv(table: pd.DataFrame, path: str | os.PathLike[str], *, lang: str = 
     pathlib.Path
         The written file.
     """
-    text = localise(table, lang).to_csv(index=False, lineterminator="\r\n")
+    local = localise(table, lang)
+    body = ([_cell(v) for v in row] for row in local.itertuples(index=False, name=None))
+    text = csv_text([list(local.columns), *body])
     atomic_write_text(path, text, bom=True)
     logger.info("wrote %s", path)
     return Path(path)

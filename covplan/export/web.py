@@ -4,6 +4,10 @@ All data is embedded in the page (no data files beside it). Background tiles are
 optional (``tiles=None`` draws on white, with the buildings from the plan). The
 Leaflet library itself comes from a CDN; when it cannot load (no network) the page
 shows the embedded static ward map (PNG) instead of an empty page.
+
+Every text from data (route names, camera ids and numbers, notes, the title) is escaped
+with :func:`covplan._text.html_text` before folium sees it: folium puts tooltips and
+popups in JavaScript template strings and Leaflet sets them as ``innerHTML``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import geopandas as gpd
 
@@ -23,6 +26,7 @@ from covplan._io import atomic_write_text
 from covplan._style import BUILDING
 from covplan._style import CAMERA as CAMERA_COLOURS
 from covplan._style import COVERAGE as COVERAGE_COLOURS
+from covplan._text import html_text as escape
 from covplan.export._layers import to_4326
 from covplan.vocab import compass_word, header, label, translate_value
 
@@ -75,6 +79,9 @@ def _add_routes(folium: Any, fmap: Any, routes: gpd.GeoDataFrame | None, lang: s
             ]
         if "coverage_class" in r.columns:
             r["coverage_class"] = [translate_value(v, lang) for v in routes["coverage_class"]]
+        for col in ("name", "coverage", "coverage_class"):  # the tooltip sets innerHTML
+            if col in r.columns:
+                r[col] = [escape(v) if isinstance(v, str) else v for v in r[col]]
         classes = list(routes.get("coverage_class", ["not_planned"] * len(routes)))
         r["_colour"] = [
             COVERAGE_COLOURS.get(str(c), COVERAGE_COLOURS["not_planned"]) for c in classes
@@ -85,7 +92,7 @@ def _add_routes(folium: Any, fmap: Any, routes: gpd.GeoDataFrame | None, lang: s
             style_function=lambda f: {"color": f["properties"]["_colour"], "weight": 4},
             tooltip=folium.GeoJsonTooltip(
                 fields=[c for c in keep if c != "route_id"],
-                aliases=[header(c, lang) for c in keep if c != "route_id"],
+                aliases=[escape(header(c, lang)) for c in keep if c != "route_id"],
             ),
         ).add_to(fmap)
 
@@ -96,7 +103,7 @@ def _add_cones(folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], l
     if cones is not None and len(cones):
         c = to_4326(cones)[["source", "geometry"]].copy()
         c["_colour"] = [CAMERA_COLOURS.get(str(s), CAMERA_COLOURS["new"]) for s in c["source"]]
-        c["source"] = [translate_value(v, lang) for v in c["source"]]
+        c["source"] = [escape(translate_value(v, lang)) for v in c["source"]]
         folium.GeoJson(
             c,
             name=label("view_cones_layer", lang),
@@ -140,7 +147,7 @@ def _add_existing(
                 fill=True,
                 fill_color=CAMERA_COLOURS.get(role, CAMERA_COLOURS["unused"]),
                 fill_opacity=1.0,
-                tooltip=str(row.get("number") or row.get("camera_id", "")),
+                tooltip=escape(row.get("number") or row.get("camera_id", "")),
                 popup=folium.Popup(
                     _popup(
                         row, ("role", *fields, "retention_days"), lang, str(row.get("number") or "")
@@ -177,7 +184,7 @@ def _add_new(folium: Any, fmap: Any, layers: Mapping[str, gpd.GeoDataFrame], lan
                 fill=True,
                 fill_color=CAMERA_COLOURS["new"],
                 fill_opacity=1.0,
-                tooltip=str(row.get("code", "")),
+                tooltip=escape(row.get("code", "")),
                 popup=folium.Popup(
                     _popup(row, new_fields, lang, str(row.get("code", ""))), max_width=300
                 ),

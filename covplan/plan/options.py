@@ -20,7 +20,15 @@ from covplan import settings
 from covplan._errors import InputError
 from covplan.camera.costs import CostModel, load_costs
 
-__all__ = ["CAMERA_CLASSES", "LEVELS", "ROUTE_KINDS", "SOLVERS", "STAGES", "PlanOptions"]
+__all__ = [
+    "CAMERA_CLASSES",
+    "LEVELS",
+    "MAX_HEADINGS",
+    "ROUTE_KINDS",
+    "SOLVERS",
+    "STAGES",
+    "PlanOptions",
+]
 
 #: DORI levels, weakest first (IEC 62676-4).
 LEVELS: tuple[str, ...] = ("detect", "observe", "recognise", "identify")
@@ -32,6 +40,8 @@ SOLVERS: tuple[str, ...] = ("highs", "cbc")
 #: (the ward's default: a 360° fisheye sees 3 m at the level asked at alley ends and
 #: costs what two or three ordinary cameras do), or the whole catalogue.
 CAMERA_CLASSES: tuple[str, ...] = ("ordinary", "all")
+#: The most headings a camera is tried at (every 5°; a lens is never narrower than 10°).
+MAX_HEADINGS = 72
 #: The pipeline's stages, in order.
 STAGES: tuple[str, ...] = ("targets", "sites", "poses", "coverage", "solve")
 
@@ -87,7 +97,8 @@ class PlanOptions:
     site_spacing_m
         Candidate-site spacing along routes in metres.
     headings
-        Headings tried for new and re-aimed cameras (8: every 45°).
+        Headings tried for new and re-aimed cameras (8: every 45°; at most
+        :data:`MAX_HEADINGS`).
     specs
         Catalogue spec_ids new cameras may use (None: every spec).
     level_by_kind
@@ -223,6 +234,11 @@ class PlanOptions:
         positive("spacing_m", self.spacing_m)
         positive("site_spacing_m", self.site_spacing_m)
         positive("headings", self.headings, integer=True)
+        if isinstance(self.headings, int | float) and MAX_HEADINGS < self.headings < math.inf:
+            problems.append(
+                f"headings = {self.headings!r}: at most {MAX_HEADINGS} (every 5°); "
+                "more only multiplies the work"
+            )
         positive("k_at_ends", self.k_at_ends, integer=True)
         positive("capacity", self.capacity, integer=True)
         positive("time_limit_s", self.time_limit_s)

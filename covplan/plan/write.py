@@ -1,27 +1,43 @@
-"""Write a :class:`covplan.plan.Plan` into one folder, all or nothing.
+"""Write a :class:`covplan.plan.Plan` into one folder, all or nothing, in one switch.
 
-Every file is first written under a hidden staging folder inside the output folder,
-and only when all are complete are they renamed into place (one ``os.replace`` each).
-A run that fails leaves the previous outputs as they were; a run that is killed
-leaves at most a hidden ``.covplan-staging-*`` folder, which the next run removes.
+Layout of an output folder ``out``::
+
+    out/install.xlsx -> .covplan/current/install.xlsx     (one link per name of the plan)
+    out/pages        -> .covplan/current/pages
+    out/.covplan/current -> v-20250101T120000-ab12cd       (THE switch: one symlink)
+    out/.covplan/v-20250101T120000-ab12cd/                 (the plan: every file, whole)
+    out/.covplan/lock                                      (fcntl lock: one writer at a time)
+
+Every file is first written under a hidden staging folder; when all are complete the
+folder becomes a version, the links of new names are made, and ``.covplan/current``
+is switched to it by one atomic rename: a reader of ``out/…`` sees the old plan or
+the new one, whole, never a mix. Names the new plan lacks are then removed, as is the
+old version. A run that fails or is killed leaves the previous plan as it was; the
+next run sweeps the leftovers. A second writer gets a clear "locked" error. Files of
+one's own in ``out`` are never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
 import logging
 import math
 import os
+import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from covplan import settings
+from covplan._errors import InputError
 from covplan._frames import with_id
 from covplan._io import atomic_path, atomic_write_text
 from covplan.export import (
@@ -43,7 +59,17 @@ if TYPE_CHECKING:  # result.py imports this module for Plan.write
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["STAGING_PREFIX", "Progress", "no_progress", "write_plan"]
+__all__ = [
+    "PLAN_NAMES",
+    "STAGING_PREFIX",
+    "STATE_DIR",
+    "Progress",
+    "check_out_dir",
+    "current_plan",
+    "no_progress",
+    "plan_lock",
+    "write_plan",
+]
 
 #: ``progress(stage, total)`` is called when a stage starts and returns ``tick(n)``,
 #: called as the stage advances (``total`` ticks in all). The CLI draws tqdm bars.
@@ -115,41 +141,66 @@ def write_plan(
     list of pathlib.Path
         The files written, in ``out_dir``.
     """
-    progress = progress or no_progress
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sweep_staging(out)
-    t0 = time.perf_counter()
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-    title = f"{label('ward_map', lang)} — {plan.name}" if plan.name else ""
-    try:
-        _write_lists(plan, staging, lang, include_contacts, progress)
-        _write_gis(plan, staging, lang, vn2000, title, progress)
-        if maps:
-            _write_maps(plan, staging, lang, pages, page_png, dpi, progress)
-        if html:
-            png = staging / "map.png"
-            write_html_map(
-                staging / "map.html",
-                plan.layers(),
-                buildings=plan.area.buildings,
-                lang=lang,
-                tiles=tiles,
-                title=title,
-                fallback_png=png.read_bytes() if png.exists() else None,
+    with plan_lock(out_dir) as out:
+        sweep_staging(out)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        try:
+            _write_all(plan, staging, lang, include_contacts, vn2000, maps, pages, page_png,
+                       html, tiles, dpi, progress or no_progress)  # fmt: skip
+            written = _commit(staging, out)
+        except OSError as err:
+            if isinstance(err, BlockingIOError):
+                raise
+            msg = (
+                f"{err.strerror or err} while writing the plan; the plan this folder showed "
+                "is unchanged: free disk space (or fix the folder) and run again"
             )
-        _write_trade_offs(plan, staging, lang)
-        plan.summary.setdefault("seconds", {})["write"] = round(time.perf_counter() - t0, 2)
-        atomic_write_text(
-            staging / "summary.json",
-            json.dumps(jsonable(plan.summary), ensure_ascii=False, indent=2) + "\n",
-        )
-        atomic_write_text(staging / "summary.txt", summary_text(plan.summary, lang) + "\n")
-        written = _commit(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            raise OSError(err.errno, msg, str(out)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     logger.info("wrote %d files to %s", len(written), out)
     return written
+
+
+def _write_all(
+    plan: Plan,
+    staging: Path,
+    lang: str,
+    include_contacts: bool,
+    vn2000: bool,
+    maps: bool,
+    pages: str,
+    page_png: bool,
+    html: bool,
+    tiles: str | None,
+    dpi: int,
+    progress: Progress,
+) -> None:
+    """Write every file of the plan into the staging folder."""
+    t0 = time.perf_counter()
+    title = f"{label('ward_map', lang)} — {plan.name}" if plan.name else ""
+    _write_lists(plan, staging, lang, include_contacts, progress)
+    _write_gis(plan, staging, lang, vn2000, title, progress)
+    if maps:
+        _write_maps(plan, staging, lang, pages, page_png, dpi, progress)
+    if html:
+        png = staging / "map.png"
+        write_html_map(
+            staging / "map.html",
+            plan.layers(),
+            buildings=plan.area.buildings,
+            lang=lang,
+            tiles=tiles,
+            title=title,
+            fallback_png=png.read_bytes() if png.exists() else None,
+        )
+    _write_trade_offs(plan, staging, lang)
+    plan.summary.setdefault("seconds", {})["write"] = round(time.perf_counter() - t0, 2)
+    atomic_write_text(
+        staging / "summary.json",
+        json.dumps(jsonable(plan.summary), ensure_ascii=False, indent=2) + "\n",
+    )
+    atomic_write_text(staging / "summary.txt", summary_text(plan.summary, lang) + "\n")
 
 
 def _write_trade_offs(plan: Plan, staging: Path, lang: str) -> None:
@@ -255,8 +306,178 @@ def _write_maps(
     )
 
 
+#: The hidden folder in ``--out`` that holds the plan versions, the ``current`` link and the lock.
+STATE_DIR = ".covplan"
+#: Names a plan may have in ``--out`` (files, and the ``pages`` folder): an older covplan
+#: wrote them as real files, and the first switch takes them over.
+PLAN_NAMES: frozenset[str] = frozenset(
+    {
+        *(f"{stem}.{ext}" for stem in ("install", "reaim") for ext in ("xlsx", "csv", "geojson")),
+        *("plan.gpkg", "plan-vn2000.gpkg", "plan.kml", "plan.kmz", "targets.geojson"),
+        *("maps.pdf", "map.png", "map.html", "summary.json", "summary.txt"),
+        *("cost.csv", "pareto.csv", "pages"),
+    }
+)
+_LINK_TMP = ".covplan-link-"
+_held: dict[str, tuple[int, int]] = {}  # folder -> (fd, depth): this process's locks
+
+
+def current_plan(out_dir: str | os.PathLike[str]) -> Path | None:
+    """Return the folder of the plan ``out_dir`` shows now (one consistent version).
+
+    Every name in ``out_dir`` (``install.xlsx``…) is a link through
+    ``.covplan/current``; a program that reads several files and must not see a
+    switch happen between two reads resolves this folder once and reads from it.
+
+    Parameters
+    ----------
+    out_dir
+        A plan's output folder.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The version folder, or None when ``out_dir`` holds no plan.
+    """
+    link = Path(out_dir) / STATE_DIR / "current"
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def check_out_dir(out_dir: str | os.PathLike[str], *, plan: bool = True) -> Path:
+    """Check that ``out_dir`` is a folder this process can write a plan into (created).
+
+    The CLI calls it before computing a plan, so a bad ``--out`` fails at once.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder.
+    plan
+        A plan folder: also create its hidden ``.covplan`` folder (False: only
+        check that a file can be made in ``out_dir``, as for the route atlas).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    covplan.InputError
+        When it is a file, or cannot be created or written to (read-only, no
+        permission).
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        msg = "--out is a file, not a folder; give a folder (created when missing)"
+        raise InputError(msg, file=out)
+    where = out / STATE_DIR if plan else out
+    missing = [d for d in (where, *where.parents) if not d.exists()]
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=where)
+        os.close(fd)
+        os.unlink(probe)
+        for d in missing:  # a check leaves nothing behind: the writer makes them again
+            d.rmdir()
+    except OSError as err:
+        msg = (
+            f"cannot write to this folder ({err.strerror or err}); give an --out folder "
+            "you can write to (not read-only)"
+        )
+        raise InputError(msg, file=out) from None
+    return out
+
+
+@contextlib.contextmanager
+def plan_lock(out_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """Hold the write lock of a plan folder (``.covplan/lock``, an ``fcntl`` lock).
+
+    Reentrant within one process (the CLI takes it before planning, :func:`write_plan`
+    again while writing). The lock goes with the process, so a killed run never
+    leaves it held.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder (created).
+
+    Yields
+    ------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    BlockingIOError
+        When another process holds the lock: it is writing a plan into this folder.
+    """
+    created = not Path(out_dir).exists()
+    out = check_out_dir(out_dir)
+    (out / STATE_DIR).mkdir(parents=True, exist_ok=True)
+    key = os.path.realpath(out)
+    if key in _held:
+        fd, depth = _held[key]
+        _held[key] = (fd, depth + 1)
+    else:
+        fd = _acquire(out)
+        _held[key] = (fd, 1)
+    try:
+        yield out
+    finally:
+        fd, depth = _held[key]
+        if depth > 1:
+            _held[key] = (fd, depth - 1)
+        else:
+            del _held[key]
+            os.close(fd)  # closing drops the flock
+            if created and current_plan(out) is None:  # a run that failed leaves no folder
+                shutil.rmtree(out / STATE_DIR, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    out.rmdir()
+
+
+def _acquire(out: Path) -> int:
+    path = out / STATE_DIR / "lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        words = os.pread(fd, 32, 0).decode("ascii", "replace").split()
+        holder = words[0] if words and words[0].isdigit() else "?"
+        os.close(fd)
+        if err.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+            raise
+        msg = (
+            f"locked: another covplan run (pid {holder}) is writing a plan into this "
+            "folder; wait for it to finish, or give another --out"
+        )
+        raise BlockingIOError(errno.EWOULDBLOCK, msg, str(out)) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+def _is_our_link(path: Path) -> bool:
+    return path.is_symlink() and os.readlink(path).startswith(f"{STATE_DIR}/current/")
+
+
+def _link(target: str, dst: Path) -> None:
+    """Make ``dst`` a symlink to ``target`` atomically (a temporary link renamed over it)."""
+    tmp = dst.with_name(f"{_LINK_TMP}{secrets.token_hex(4)}.tmp")
+    os.symlink(target, tmp)
+    try:
+        os.replace(tmp, dst)
+    finally:
+        if tmp.is_symlink():
+            os.unlink(tmp)
+
+
 def sweep_staging(out: Path) -> None:
-    """Remove what a killed run left in ``out``: staging folders and atomic-write temporaries.
+    """Remove what a killed or failed run left in ``out``; call it under :func:`plan_lock`.
+
+    Staging folders, temporary links, atomic-write temporaries, versions other than
+    the current one, and links to names the current plan does not have.
 
     Parameters
     ----------
@@ -265,28 +486,92 @@ def sweep_staging(out: Path) -> None:
     """
     for p in out.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(p, ignore_errors=True)
-    for folder in (out, out / "pages"):
-        if folder.is_dir():
-            for p in folder.glob(".*.tmp*"):
+    for p in [*out.glob(f"{_LINK_TMP}*"), *out.glob(".*.tmp*")]:
+        if not p.is_dir() or p.is_symlink():
+            p.unlink(missing_ok=True)
+    state = out / STATE_DIR
+    current = current_plan(out)
+    if state.is_dir():
+        for p in state.iterdir():
+            if p.name.startswith(("v-", "trash-")) and (current is None or p.name != current.name):
+                shutil.rmtree(p, ignore_errors=True)
+            elif p.name.startswith(_LINK_TMP):
                 p.unlink(missing_ok=True)
+    for p in out.iterdir():
+        if _is_our_link(p) and not p.exists():  # a name the current plan does not have
+            p.unlink(missing_ok=True)
+
+
+def _adopt_legacy(out: Path) -> None:
+    """Take over plan files an older covplan wrote as real files (their content unchanged).
+
+    They are hard-linked (or copied) into a version folder made current, then each is
+    replaced by a link to itself there: a reader sees the same bytes throughout.
+    """
+    legacy = [
+        p for p in out.iterdir() if p.name in PLAN_NAMES and not p.is_symlink() and p.exists()
+    ]
+    if not legacy:
+        return
+    state = out / STATE_DIR
+    if current_plan(out) is None:
+        version = state / f"v-{time.strftime('%Y%m%dT%H%M%S')}-legacy-{secrets.token_hex(3)}"
+        version.mkdir()
+        for p in legacy:
+            if p.is_dir():
+                shutil.copytree(p, version / p.name, copy_function=_hard_link)
+            else:
+                _hard_link(str(p), str(version / p.name))
+        _link(version.name, state / "current")
+    # else: real files beside the links of a plan: the linked plan is the one trusted
+    for p in legacy:
+        if p.is_dir():  # a folder cannot be renamed over: two renames
+            os.rename(p, state / f"trash-{secrets.token_hex(4)}")
+        _link(f"{STATE_DIR}/current/{p.name}", p)
+    for p in state.glob("trash-*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _hard_link(src: str, dst: str) -> str:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
 
 
 def _commit(staging: Path, out: Path) -> list[Path]:
-    """Move every staged file into ``out`` (one rename each); stale page PNGs go."""
-    files = sorted(p for p in staging.rglob("*") if p.is_file() and not p.name.startswith("."))
-    written = []
-    new_pages = {p.name for p in files if p.parent.name == "pages"}
-    for src in files:
-        dst = out / src.relative_to(staging)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dst)
-        written.append(dst)
-    pages = out / "pages"
-    if pages.is_dir() and new_pages:
-        for old in pages.glob("*.png"):
-            if old.name not in new_pages:
-                old.unlink()
-    return written
+    """Make the staged plan the one ``out`` shows, in one atomic switch; old names go.
+
+    1. the staging folder becomes a version ``.covplan/v-<id>`` (one rename);
+    2. each name of the new plan gets its link ``out/NAME → .covplan/current/NAME``
+       (a name the old plan lacks dangles: a reader finds no such file, as before);
+    3. **the switch**: ``.covplan/current`` is pointed at the new version (a temporary
+       link renamed over it, one ``rename(2)``);
+    4. links to names the new plan lacks are removed, and the old version deleted.
+
+    A failure or kill before 3 leaves the old plan, after it the new one, each whole;
+    :func:`sweep_staging` removes the leftovers of steps 1, 2 and 4.
+    """
+    _adopt_legacy(out)
+    state = out / STATE_DIR
+    version = state / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the plan is the user's to share
+    os.rename(staging, version)
+    names = sorted(p.name for p in version.iterdir() if not p.name.startswith("."))
+    for name in names:
+        if not _is_our_link(out / name):
+            _link(f"{STATE_DIR}/current/{name}", out / name)
+    _link(version.name, state / "current")  # the switch
+    try:  # the new plan is whole and shown: what follows only tidies
+        for p in out.iterdir():
+            if _is_our_link(p) and p.name not in names:
+                os.unlink(p)
+        sweep_staging(out)
+    except OSError as err:
+        logger.warning("plan written to %s; leftovers stay until the next run (%s)", out, err)
+    files = sorted(p for p in version.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [out / p.relative_to(version) for p in files]
 
 
 def jsonable(obj: Any) -> Any:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from covplan._errors import InputError
+from covplan._errors import InputError, Problem
+from covplan._redact import redact
 from covplan.survey.read import read_survey
 from covplan.survey.template import write_template
 from covplan.survey.write import write_survey
@@ -29,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=Path,
         default=None,
         help="the ward's boundary (GeoJSON/GeoPackage polygon): cameras outside are problems",
+    )
+    check.add_argument(
+        "--lang", choices=["vi", "en"], default="en", help="language of the report (default en)"
     )
     check.set_defaults(func=_check)
 
@@ -61,32 +65,40 @@ def _check(args: argparse.Namespace) -> int:
             shapes = shapes.to_crs("EPSG:4326")
         area = argparse.Namespace(boundary=shapes.geometry.union_all())
     try:
-        survey = read_survey(args.file, lenient=True, area=area)
+        survey = read_survey(args.file, lenient=True, area=area, lang=getattr(args, "lang", "en"))
     except InputError as err:
-        print(f"{args.file}: cannot be read\n  - {err}")
+        print(f"{args.file}: cannot be read\n  - {redact(str(err))}")
         return 2
     n = len(survey.problems)
     print(
         f"{args.file}: {len(survey.cameras)} cameras read, "
-        f"{len(survey.contacts)} owners with contacts, {n} problem(s)"
+        f"{len(survey.contacts)} owners with contacts, {n} problem(s), "
+        f"{len(survey.warnings)} warning(s)"
     )
-    by_column = Counter(p.column or "-" for p in survey.problems)
-    for p in survey.problems:
-        where = ", ".join(
-            x
-            for x in (
-                f"row {p.row}" if p.row is not None else "",
-                f"column {p.column}" if p.column else "",
-            )
-            if x
-        )
-        val = f"{p.value!r} " if p.value is not None else ""
-        print(f"  {where}: {val}{p.message}")
+    lines = [_line(p) for p in survey.problems]
+    lines += [f"{_line(w)} (warning)" for w in survey.warnings]
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
     if n:
+        by_column = Counter(p.column or "-" for p in survey.problems)
         summary = ", ".join(f"{c}: {k}" for c, k in by_column.most_common())
         print(f"problems by column: {summary}")
     sys.stdout.flush()
     return 1 if n else 0
+
+
+def _line(p: Problem) -> str:
+    """Return one report line: where, the value (masked by the reader), what to do."""
+    where = ", ".join(
+        x
+        for x in (
+            f"row {p.row}" if p.row is not None else "",
+            f"column {p.column}" if p.column else "",
+        )
+        if x
+    )
+    val = f"{p.value!r} " if p.value is not None else ""
+    return f"  {where}: {val}{p.message}"
 
 
 def _template(args: argparse.Namespace) -> int:

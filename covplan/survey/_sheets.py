@@ -51,6 +51,9 @@ class RawTable:
     contacts: RawTable | None = None
     problems: list[Problem] = field(default_factory=list)
     osm: bool = False
+    #: Other sheets or layers that look like cameras but are not read:
+    #: (kind "sheet" or "layer", its name, the name of the one read, its columns, its rows).
+    extra: list[tuple[str, str, str, list[str], int]] = field(default_factory=list)
 
 
 def decode(data: bytes, file: str) -> str:
@@ -93,6 +96,37 @@ def camera_sheet(names: list[str]) -> str | None:
     """Return the workbook sheet that holds the cameras, or None."""
     main = next((n for n in names if n.strip().lower() in {"cameras", "camera"}), None)
     return main or next((n for n in names if n.strip().lower() not in SKIP_SHEETS), None)
+
+
+def looks_like_cameras(records: list[tuple[int, list[Any]]]) -> tuple[list[str], int] | None:
+    """Return (known columns, data rows) of a sheet that looks like cameras, else None.
+
+    A sheet looks like cameras when its header row names a position (lat/lon, a
+    geopoint, split geopoint columns) or a camera id, with at least two register
+    columns, and some row under it holds data.
+
+    Parameters
+    ----------
+    records
+        The sheet's numbered rows.
+
+    Returns
+    -------
+    tuple of (list of str, int) or None
+        The register columns it names and its number of non-empty data rows.
+    """
+    records = [(n, r) for n, r in records if any(P.text(v) for v in r)]
+    if len(records) < 2:
+        return None
+    h = find_header(records)
+    headers = [P.text(v) for v in records[h][1]]
+    known = {canonical_field(x): x for x in headers if x and canonical_field(x)}
+    split = [x for x in headers if x and SPLIT_GEOPOINT.match(x)]
+    where = {"lat", "lon", "location", "camera_id"} & set(known)
+    n_rows = len(records) - h - 1
+    if n_rows < 1 or len(known) + len(split) < 2 or not (where or split):
+        return None
+    return [*known.values(), *split], n_rows
 
 
 def table(file: str, records: list[tuple[int, list[Any]]]) -> RawTable:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from covplan._errors import Problem
@@ -18,6 +18,14 @@ __all__ = ["Columns", "map_columns"]
 logger = logging.getLogger(__name__)
 
 _KOBO_META = re.compile(r"^_(id|uuid|index|submission_time|validation_status|notes|status|tags)")
+#: Columns a form server or covplan adds that carry no register field: not reported.
+_FORM_META = re.compile(
+    r"^(?:_.*|__version__|start|end|today|deviceid|subscriberid|simserial|username|"
+    r"audit|instanceid|instancename|key|submissiondate|submitterid|submittername|"
+    r"attachmentspresent|attachmentsexpected|reviewstate|edits|formversion|fid|ogc_fid|"
+    r"geometry|geom|house_number|alley|street|(?:meta|formhub)/.*)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -26,6 +34,7 @@ class Columns:
 
     idx: dict[str, int]
     split: dict[str, int]  # latitude/longitude/precision of a split geopoint
+    unknown: list[str] = field(default_factory=list)  # headers read but not used
 
     def get(self, values: Sequence[Any], name: str) -> str:
         """Return the text of field ``name`` in a row ("" when the table lacks the field)."""
@@ -65,7 +74,8 @@ def map_columns(raw: RawTable, problems: list[Problem]) -> Columns:
     Returns
     -------
     Columns
-        The column of each known field.
+        The column of each known field, and the headers that mean none
+        (``unknown``; a form server's own columns left out).
     """
     idx: dict[str, int] = {}
     split: dict[str, int] = {}
@@ -93,7 +103,11 @@ def map_columns(raw: RawTable, problems: list[Problem]) -> Columns:
             )
             continue
         idx[canon] = i
-    unknown = [h for h in raw.headers if h and canonical_field(h) is None]
-    if unknown:
-        logger.info("%s: ignoring %d unknown columns: %s", raw.file, len(unknown), unknown[:8])
-    return Columns(idx=idx, split=split)
+    unknown: list[str] = []
+    meta: list[str] = []
+    for h in raw.headers:
+        if h and canonical_field(h) is None and not SPLIT_GEOPOINT.match(h):
+            (meta if _FORM_META.match(h.strip()) else unknown).append(h)
+    if meta:
+        logger.info("%s: %d form-server columns not read: %s", raw.file, len(meta), meta[:8])
+    return Columns(idx=idx, split=split, unknown=unknown)

@@ -22,13 +22,16 @@ import pyogrio
 from defusedxml import ElementTree
 
 from covplan._errors import InputError, Problem
+from covplan._text import revive_cell
 from covplan.survey import parse as P  # noqa: N812
 from covplan.survey._sheets import (
     CONTACT_SHEETS,
+    SKIP_SHEETS,
     RawTable,
     camera_sheet,
     decode,
     delimiter,
+    looks_like_cameras,
     table,
 )
 from covplan.survey.schema import canonical_field
@@ -53,7 +56,8 @@ def _read_csv(path: Path) -> RawTable:
     delim = delimiter(content)
     try:
         reader = csv.reader(io.StringIO(content, newline=""), delimiter=delim)
-        records = [(i + 1, list(rec)) for i, rec in enumerate(reader)]
+        # a cell covplan defused ('=…, issue 18) reads back as the text it was written from
+        records = [(i + 1, [revive_cell(v) for v in rec]) for i, rec in enumerate(reader)]
     except csv.Error as err:
         msg = f"is not a valid CSV file ({err}); export it again from the spreadsheet"
         raise InputError(msg, file=file) from None
@@ -85,6 +89,12 @@ def _read_xlsx(path: Path) -> RawTable:
                 rows = sheet_rows(contact_sheet)
                 if any(any(P.text(v) for v in r) for _, r in rows):
                     raw.contacts = table(f"{file} [{contact_sheet}]", rows)
+            for name in names:  # cameras on another sheet would be lost: say so
+                if name in {main, contact_sheet} or name.strip().lower() in SKIP_SHEETS:
+                    continue
+                seen = looks_like_cameras(sheet_rows(name))
+                if seen is not None:
+                    raw.extra.append(("sheet", name, main, seen[0], seen[1]))
         except InputError:
             raise
         except Exception as err:
@@ -167,7 +177,27 @@ def _read_gpkg(path: Path) -> RawTable:
     raw = _from_frame(file, gdf)
     if contacts is not None and len(contacts):
         raw.contacts = _from_frame(f"{file} [contacts]", pd.DataFrame(contacts))
+    raw.extra += _extra_layers(path, layers, layer)
     return raw
+
+
+def _extra_layers(
+    path: Path, layers: list[str], main: str
+) -> list[tuple[str, str, str, list[str], int]]:
+    """Return the other point layers of a GeoPackage (not contacts): cameras not read."""
+    out: list[tuple[str, str, str, list[str], int]] = []
+    for name in layers:
+        if name in {main, "contacts"} or name.strip().lower() in SKIP_SHEETS:
+            continue
+        try:
+            info = pyogrio.read_info(path, layer=name)
+        except Exception:  # a layer GDAL cannot describe is not cameras
+            continue
+        if str(info.get("geometry_type") or "").lower().endswith("point") and info["features"]:
+            out.append(
+                ("layer", name, main, [str(f) for f in info["fields"]], int(info["features"]))
+            )
+    return out
 
 
 def _from_frame(file: str, df: pd.DataFrame) -> RawTable:

@@ -7,11 +7,13 @@ whose message says what to write instead (the reader turns it into a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 import pandas as pd
 import phonenumbers
@@ -26,6 +28,7 @@ __all__ = [
     "parse_bool",
     "parse_heading",
     "parse_phone",
+    "parse_phones",
     "parse_resolution",
     "parse_retention",
     "text",
@@ -45,6 +48,8 @@ def text(value: Any) -> str:
     str
         The text; booleans become yes/no, whole floats lose their .0.
     """
+    if type(value) is str:  # the common case first: most cells are text
+        return _clean(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -57,10 +62,50 @@ def text(value: Any) -> str:
         return repr(value)
     if value is pd.NA or value is pd.NaT:
         return ""
-    out = unicodedata.normalize("NFC", str(value))
+    return _clean(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _clean(value: str) -> str:
+    """NFC, no invisible or unprintable characters, single spaces (cached: cells repeat)."""
+    out = unicodedata.normalize("NFC", value)
     out = out.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
-    out = "".join(ch if ch.isprintable() else " " for ch in out)
+    if not out.isprintable():
+        out = "".join(ch if ch.isprintable() else " " for ch in out)
     return " ".join(out.split())
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_MEMO_SIZE = 1 << 16
+
+
+def _memo(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Cache a cell parser's outcome, its ValueError's message included.
+
+    A register repeats the same few values (``household``, ``90``, ``yes``) thousands of
+    times: each distinct text is parsed once per process. Results must be immutable.
+    """
+    cache: dict[Any, tuple[bool, Any]] = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        key = (args[0] if len(args) == 1 else args) if not kwargs else (args, *kwargs.items())
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                hit = (True, fn(*args, **kwargs))
+            except ValueError as err:
+                hit = (False, str(err))
+            if len(cache) >= _MEMO_SIZE:
+                cache.clear()
+            cache[key] = hit
+        ok, result = hit
+        if not ok:
+            raise ValueError(result)
+        return cast(_R, result)
+
+    return wrapper
 
 
 def _key(value: str) -> str:
@@ -72,6 +117,7 @@ def _key(value: str) -> str:
 _NUMBER = re.compile(r"^[+-]?(\d+(?:[.,]\d*)?|[.,]\d+)$")
 
 
+@_memo
 def parse_number(value: str, *, units: tuple[str, ...] = ()) -> float:
     """Parse a number written with a decimal comma or point and an optional unit.
 
@@ -111,6 +157,7 @@ def parse_number(value: str, *, units: tuple[str, ...] = ()) -> float:
     return number
 
 
+@_memo
 def parse_resolution(value: str) -> float:
     """Parse a horizontal resolution: ``1920``, ``1920x1080``, ``2MP``, ``1080p``, ``4K``.
 
@@ -158,6 +205,7 @@ def parse_resolution(value: str) -> float:
         raise ValueError(msg) from None
 
 
+@_memo
 def parse_retention(value: str) -> float:
     """Parse how long footage is kept, in days: ``7``, ``7 ngày``, ``2 tuần``, ``1 tháng``.
 
@@ -202,6 +250,7 @@ _NO = {"no", "n", "false", "0", "khong", "k", "ko", "khong dong y", "tu choi", "
 _UNKNOWN = {"", "?", "unknown", "chua ro", "chua biet", "khong ro", "khong biet", "chua hoi", "na"}
 
 
+@_memo
 def parse_bool(value: str) -> bool:
     """Parse yes/no as written in English or Vietnamese (có/không, x, 1/0).
 
@@ -229,6 +278,7 @@ def parse_bool(value: str) -> bool:
     raise ValueError(msg)
 
 
+@_memo
 def parse_adjustable(value: str) -> str:
     """Parse whether the owner lets the camera be re-aimed: yes, no or unknown.
 
@@ -294,6 +344,7 @@ _KINDS = {
 }
 
 
+@_memo
 def parse_owner_kind(value: str) -> str:
     """Parse who owns a camera into household, business, agency, school or public.
 
@@ -359,6 +410,7 @@ _read_back(_KINDS, "owner_kind")
 _read_back(_STATUS, "status")
 
 
+@_memo
 def parse_status(value: str) -> str:
     """Parse an outreach status; empty means ``surveyed``.
 
@@ -403,6 +455,7 @@ _CAMERA_TYPES = {
 }
 
 
+@_memo
 def parse_camera_type(value: str) -> str:
     """Parse a camera type (fixed, panning/PTZ, dome, bullet, fisheye).
 
@@ -532,6 +585,7 @@ def _single_heading(s: str) -> float:
     return deg % 360.0
 
 
+@_memo
 def parse_heading(value: str) -> Heading:
     """Parse a camera direction as people write it.
 
@@ -625,16 +679,21 @@ class Phone:
 def format_national(e164: str) -> str:
     """Show an E.164 number in the national form (``0905 123 456``).
 
+    Several numbers (``"+84905123456; +842343822123"``, as a cell with two phones is
+    kept) are each shown so, joined by ``" / "``.
+
     Parameters
     ----------
     e164
-        A phone in E.164 (``+84905123456``).
+        A phone in E.164 (``+84905123456``), or several separated by ``;``.
 
     Returns
     -------
     str
         The national form a Vietnamese reader dials.
     """
+    if ";" in e164:
+        return " / ".join(format_national(p.strip()) for p in e164.split(";") if p.strip())
     try:
         num = phonenumbers.parse(e164, "VN")
     except phonenumbers.NumberParseException:
@@ -642,12 +701,17 @@ def format_national(e164: str) -> str:
     return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 
+#: What separates two numbers written in one cell.
+PHONE_SEPARATORS = re.compile(r"\s*(?:/|;|,|\||\n| - | – | hoặc | hoac | or | và | and )\s*")
+
+
 def parse_phone(value: str) -> Phone | None:
     """Parse a Vietnamese phone number into E.164.
 
-    Several numbers in one cell (``"0905 123 456 / 0234 3822 123"``) give the first.
-    Old 11-digit mobile numbers (012x, 016x, 018x, 0199, renumbered in 2018) are
-    converted to their 10-digit equivalent with a warning saying so.
+    Several numbers in one cell (``"0905 123 456 / 0234 3822 123"``) give the first
+    (:func:`parse_phones` gives them all). Old 11-digit mobile numbers (012x, 016x,
+    018x, 0199, renumbered in 2018) are converted to their 10-digit equivalent with a
+    warning saying so.
 
     Parameters
     ----------
@@ -667,7 +731,83 @@ def parse_phone(value: str) -> Phone | None:
     raw = text(value)
     if not raw:
         return None
-    first = re.split(r"\s*(?:/|;|,|\|| - | hoặc | or )\s*", raw)[0]
+    return _parse_one(PHONE_SEPARATORS.split(raw)[0])
+
+
+def parse_phones(value: str) -> list[Phone]:
+    """Parse every phone number of a cell (``"0905 123 456 / 0234 3822 123"``).
+
+    Parameters
+    ----------
+    value
+        The cell text; empty gives an empty list.
+
+    Returns
+    -------
+    list of Phone
+        Each number once, in the order written.
+
+    Raises
+    ------
+    ValueError
+        When one of the numbers is not a valid Vietnamese (or international) number.
+    """
+    raw = text(value)
+    out: list[Phone] = []
+    for part in PHONE_SEPARATORS.split(raw) if raw else []:
+        if part.strip():
+            phone = _parse_one(part)
+            if phone.e164 not in {p.e164 for p in out}:
+                out.append(phone)
+    return out
+
+
+_VN = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+_VN_MOBILE = (
+    re.compile(_VN.mobile.national_number_pattern)
+    if _VN is not None and _VN.mobile is not None and _VN.mobile.national_number_pattern
+    else None
+)
+_VN_MOBILE_LENGTHS = set(_VN.mobile.possible_length) if _VN and _VN.mobile else set()
+_GROUPS: dict[str, tuple[int, ...]] = {}  # first three digits → national format's groups
+
+
+def _fast_mobile(national: str) -> Phone | None:
+    """Return a 10-digit mobile number without phonenumbers' full parse, or None.
+
+    Valid when the national number matches the VN mobile pattern of phonenumbers'
+    metadata (what ``is_valid_number`` checks); formatted with the groups phonenumbers
+    gives the first number of the same three-digit prefix.
+    """
+    nsn = national[1:]
+    if not (
+        _VN_MOBILE is not None
+        and len(national) == 10
+        and national.startswith("0")
+        and national.isdigit()
+        and len(nsn) in _VN_MOBILE_LENGTHS
+        and _VN_MOBILE.fullmatch(nsn)
+    ):
+        return None
+    groups = _GROUPS.get(nsn[:3])
+    if groups is None:
+        num = phonenumbers.parse(national, "VN")
+        shown = str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
+        ok = shown.replace(" ", "") == national and re.fullmatch(r"[\d ]+", shown)
+        groups = tuple(len(g) for g in shown.split(" ")) if ok else ()
+        _GROUPS[nsn[:3]] = groups
+    if not groups:
+        return None
+    parts, pos = [], 0
+    for g in groups:
+        parts.append(national[pos : pos + g])
+        pos += g
+    return Phone(e164="+84" + nsn, national=" ".join(parts))
+
+
+@_memo
+def _parse_one(first: str) -> Phone:
+    """Parse one number (the work of :func:`parse_phone`, cached)."""
     digits = re.sub(r"[^\d+]", "", first)
     if digits.startswith("+84"):
         national = "0" + digits[3:]
@@ -687,6 +827,9 @@ def parse_phone(value: str) -> Phone | None:
             f"digits {national[:4]} with {OLD_MOBILE_PREFIXES[national[:4]]}"
         )
         national = new
+    fast = _fast_mobile(national) if warning is None else None
+    if fast is not None:
+        return fast
     try:
         num = phonenumbers.parse(national, "VN")
     except phonenumbers.NumberParseException:
@@ -698,7 +841,8 @@ def parse_phone(value: str) -> Phone | None:
         )
         raise ValueError(msg)
     e164 = str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
-    return Phone(e164=e164, national=format_national(e164), warning=warning)
+    national_form = str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
+    return Phone(e164=e164, national=national_form, warning=warning)
 
 
 # ----------------------------------------------------------------------------- addresses

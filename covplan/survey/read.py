@@ -5,10 +5,17 @@ the headers (:mod:`covplan.survey.columns`) and validates every row
 (:mod:`covplan.survey.rows`) into a :class:`~covplan.survey.schema.Survey`,
 collecting every problem at once; :func:`survey_from_osm_cameras` does the same for
 the cameras an Area found in OpenStreetMap.
+
+Whatever is read but not used is reported: another sheet or layer that looks like
+cameras is a problem, columns with unknown headers are a warning (``Survey.warnings``),
+ids that differ only in case, spaces or Unicode form are duplicates naming both rows,
+and every number of a phone cell is kept. Every message is masked by what its values
+are (:func:`covplan._redact.redact`): no phone, e-mail, contact name or password.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -20,9 +27,10 @@ import pandas as pd
 import shapely
 
 from covplan._errors import InputError, Problem
+from covplan._redact import KnownNames, redact
 from covplan.survey import parse as P  # noqa: N812
 from covplan.survey._sheets import RawTable
-from covplan.survey.columns import map_columns
+from covplan.survey.columns import Columns, map_columns
 from covplan.survey.formats import READERS, osm_rows
 from covplan.survey.privacy import owner_key
 from covplan.survey.rows import VN_LAT, VN_LON, RowContext, RowProblems, build_row, owner_pseudonym
@@ -36,6 +44,7 @@ from covplan.survey.schema import (
     empty_cameras,
     empty_contacts,
 )
+from covplan.vocab import survey_report
 
 __all__ = ["VN_LAT", "VN_LON", "read_survey", "survey_from_osm_cameras"]
 
@@ -48,18 +57,26 @@ def _boundary(area: Any) -> shapely.Geometry | None:
     return boundary if isinstance(boundary, shapely.Geometry) else None
 
 
-def _build(raw: RawTable, *, area: Any = None, lenient: bool = False) -> Survey:
+def _build(raw: RawTable, *, area: Any = None, lenient: bool = False, lang: str = "en") -> Survey:
     """Validate a raw table into a Survey, collecting every problem."""
     problems: list[Problem] = list(raw.problems)
+    warnings: list[Problem] = []
     cols = map_columns(raw, problems)
+    names = _known_names(raw, cols)
+    problems += _extra_problems(raw, lang)
+    if cols.unknown:
+        shown = ", ".join(f"'{h}'" for h in cols.unknown[:12])
+        more = f" (+{len(cols.unknown) - 12})" if len(cols.unknown) > 12 else ""
+        msg = survey_report("unknown_columns", lang, n=len(cols.unknown), columns=shown + more)
+        warnings.append(Problem(msg, raw.file, 1))
     if not (cols.has_latlon or cols.has_split or cols.has_geopoint or raw.points is not None):
         msg = (
             "has no coordinate columns; add 'lat' and 'lon' (Vĩ độ, Kinh độ) in decimal "
             "degrees, or a geopoint column 'location' ('lat lon alt accuracy')"
         )
         problems.append(Problem(msg, raw.file, 1))
-        return _finish(raw, problems, empty_cameras(), empty_contacts(), lenient)
-    ctx = RowContext(raw=raw, cols=cols, key=owner_key(), boundary=_boundary(area))
+        return _finish(raw, problems, empty_cameras(), empty_contacts(), lenient, warnings, names)
+    ctx = RowContext(raw=raw, cols=cols, key=owner_key(), boundary=_boundary(area), lang=lang)
     records: list[dict[str, Any]] = []
     for n_data, (rownum, values) in enumerate(raw.rows):
         if not any(P.text(v) for v in values) and not (raw.points and raw.points.get(rownum)):
@@ -79,7 +96,32 @@ def _build(raw: RawTable, *, area: Any = None, lenient: bool = False) -> Survey:
         else empty_contacts()
     )
     contacts_df.index = pd.Index(contacts_df["owner_id"].to_numpy(), dtype="object")
-    return _finish(raw, problems, cameras, contacts_df, lenient)
+    return _finish(raw, problems, cameras, contacts_df, lenient, warnings, names)
+
+
+def _known_names(raw: RawTable, cols: Columns) -> set[str]:
+    """Return every contact name the register holds (name column, contacts sheet)."""
+    names: set[str] = set()
+    tables = [(raw, cols)]
+    if raw.contacts is not None:
+        tables.append((raw.contacts, map_columns(raw.contacts, [])))
+    for tab, tc in tables:
+        i = tc.idx.get("owner_name")
+        if i is not None:
+            names.update(P.text(values[i]) for _, values in tab.rows if i < len(values))
+    names.discard("")
+    return names
+
+
+def _extra_problems(raw: RawTable, lang: str) -> list[Problem]:
+    """Return a problem for each other sheet or layer of cameras that is not read."""
+    out = []
+    for kind, name, main, columns, n in raw.extra:
+        shown = ", ".join(f"'{c}'" for c in columns[:8])
+        key = "extra_sheet" if kind == "sheet" else "extra_layer"
+        msg = survey_report(key, lang, sheet=name, main=main, columns=shown, n=n)
+        out.append(Problem(msg, raw.file.split(" [")[0]))
+    return out
 
 
 def _merge_contacts(
@@ -91,13 +133,14 @@ def _merge_contacts(
         r = RowProblems(raw.file, rownum, raw.headers, cols)
         name = cols.get(values, "owner_name")
         phone_s = cols.get(values, "phone")
-        phone = None
+        phones: list[P.Phone] = []
         if phone_s:
             try:
-                phone = P.parse_phone(phone_s)
+                phones = P.parse_phones(phone_s)
             except ValueError as err:
                 r.add("phone", phone_s, str(err))
         address = cols.get(values, "address")
+        phone = phones[0] if phones else None
         oid = cols.get(values, "owner_id") or owner_pseudonym(name, address, phone, key)
         problems += r.problems
         if oid and oid not in contacts:
@@ -105,9 +148,36 @@ def _merge_contacts(
                 "owner_id": oid,
                 "name": name,
                 "role": cols.get(values, "role"),
-                "phone": phone.e164 if phone is not None else "",
+                "phone": "; ".join(p.e164 for p in phones),
                 "address": address,
             }
+
+
+def _safe(problem: Problem, names: KnownNames, seen: dict[str, str]) -> Problem:
+    """Return ``problem`` with personal data and secrets masked by what they are.
+
+    A name or a phone in a shifted column, an e-mail, a password in a URL: wherever the
+    value sits, its message, value and column header go through the one redaction
+    (:func:`covplan._redact.redact`); ``seen`` remembers texts already redacted (the
+    same message repeats on thousands of rows).
+    """
+
+    def safe(text: str) -> str:
+        out = seen.get(text)
+        if out is None:
+            out = seen[text] = redact(text, names=names)
+        return out
+
+    message = safe(problem.message)
+    column = safe(problem.column) if problem.column else problem.column
+    value = problem.value
+    if value is not None:
+        shown = safe(str(value))
+        if shown != str(value):
+            value = shown
+    if (message, column, value) == (problem.message, problem.column, problem.value):
+        return problem
+    return dataclasses.replace(problem, message=message, column=column, value=value)
 
 
 def _cameras_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -138,27 +208,39 @@ def _finish(
     cameras: gpd.GeoDataFrame,
     contacts: pd.DataFrame,
     lenient: bool,
+    warnings: list[Problem] | None = None,
+    names: set[str] | None = None,
 ) -> Survey:
+    known, seen = KnownNames.of(names or ()), dict[str, str]()
+    problems = [_safe(p, known, seen) for p in problems]
+    warnings = [_safe(p, known, seen) for p in warnings or []]
     if problems and not lenient:
         msg = (
             f"{raw.file}: {len(problems)} problem(s) in the survey; fix them and read it again "
             "(or read with lenient=True for a report)"
         )
         raise InputError(msg, file=raw.file, problems=problems)
+    for w in warnings:
+        logger.warning("%s", w)
     logger.info(
-        "%s: %d cameras, %d owners with contacts, %d problems",
+        "%s: %d cameras, %d owners with contacts, %d problems, %d warnings",
         raw.file,
         len(cameras),
         len(contacts),
         len(problems),
+        len(warnings),
     )
-    return Survey(cameras=cameras, contacts=contacts, problems=problems, source=raw.file)
+    return Survey(
+        cameras=cameras, contacts=contacts, problems=problems, source=raw.file, warnings=warnings
+    )
 
 
 # ===================================================================================== public
 
 
-def read_survey(path: str | os.PathLike[str], *, area: Any = None, lenient: bool = False) -> Survey:
+def read_survey(
+    path: str | os.PathLike[str], *, area: Any = None, lenient: bool = False, lang: str = "en"
+) -> Survey:
     """Read and validate a survey register.
 
     The format follows the suffix: ``.csv`` (UTF-8 with or without BOM, ``,`` ``;`` or
@@ -177,11 +259,16 @@ def read_survey(path: str | os.PathLike[str], *, area: Any = None, lenient: bool
     lenient
         Return the cameras that could be read and every problem in ``Survey.problems``
         instead of raising.
+    lang
+        ``"en"`` or ``"vi"``: the language of the report's sentences on what was read
+        but not used (other sheets of cameras, unknown columns, repeated ids).
 
     Returns
     -------
     Survey
-        ``cameras`` (indexed by camera_id) and ``contacts`` (indexed by owner_id).
+        ``cameras`` (indexed by camera_id), ``contacts`` (indexed by owner_id), the
+        ``problems`` and the ``warnings`` (columns with unknown headers). Every message
+        is masked: no phone, e-mail, contact name or password appears in it.
 
     Raises
     ------
@@ -205,7 +292,7 @@ def read_survey(path: str | os.PathLike[str], *, area: Any = None, lenient: bool
     except OSError as err:
         msg = f"cannot be read: {err.strerror}"
         raise InputError(msg, file=p) from None
-    return _build(raw, area=area, lenient=lenient)
+    return _build(raw, area=area, lenient=lenient, lang=lang)
 
 
 def survey_from_osm_cameras(

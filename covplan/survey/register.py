@@ -25,6 +25,7 @@ import openpyxl
 from covplan._errors import InputError
 from covplan._io import atomic_path, atomic_write_text
 from covplan._redact import redact_urls_in
+from covplan._text import csv_text, inert_xlsx, revive_cell
 from covplan.survey import parse as P  # noqa: N812
 from covplan.survey._sheets import camera_sheet, decode, delimiter, find_header
 from covplan.survey.schema import canonical_field, unaccent
@@ -100,16 +101,16 @@ class _CsvFile:
         self.eol = "\r\n" if "\r\n" in content else "\n"
         try:
             self.grid: list[list[Any]] = [
-                list(r) for r in csv.reader(io.StringIO(content, newline=""), delimiter=self.delim)
+                [revive_cell(v) for v in r]  # the text a defused cell ('=…) was written from
+                for r in csv.reader(io.StringIO(content, newline=""), delimiter=self.delim)
             ]
         except csv.Error as err:
             msg = f"is not a valid CSV file ({err})"
             raise InputError(msg, file=path) from None
 
     def save(self) -> None:
-        buf = io.StringIO(newline="")
-        csv.writer(buf, delimiter=self.delim, lineterminator=self.eol).writerows(self.grid)
-        atomic_write_text(self.path, buf.getvalue(), bom=self.bom)
+        text = csv_text(self.grid, delimiter=self.delim, eol=self.eol)  # every cell inert
+        atomic_write_text(self.path, text, bom=self.bom)
 
 
 def _set_in_grid(file: str, grid: list[list[Any]], camera_id: str, status: str) -> str:
@@ -172,9 +173,7 @@ def _append_csv(path: Path, row: dict[str, Any]) -> None:
     width = len(header)
     rows = [r + [""] * (width - len(r)) for r in rows]
     rows.append(["" if row.get(k) is None else str(row.get(k)) for k in header])
-    buf = io.StringIO(newline="")
-    csv.writer(buf, lineterminator="\r\n").writerows([header, *rows])
-    atomic_write_text(path, buf.getvalue(), bom=True)
+    atomic_write_text(path, csv_text([header, *rows]), bom=True)  # every cell inert
 
 
 # ------------------------------------------------------------------------------------ XLSX
@@ -220,11 +219,11 @@ def _xlsx_append(wb: Any, row: dict[str, Any]) -> None:
     for k in row:
         if k not in header:
             header.append(k)
-            ws.cell(row=1, column=len(header), value=k)
+            inert_xlsx(ws.cell(row=1, column=len(header), value=k))
     r = ws.max_row + 1
     for j, k in enumerate(header, start=1):
         if k in row:
-            cell = ws.cell(row=r, column=j, value=row[k])
+            cell = inert_xlsx(ws.cell(row=r, column=j, value=row[k]))
             if isinstance(row[k], str):
                 cell.number_format = "@"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,17 @@ from covplan.survey._sheets import RawTable
 from covplan.survey.columns import Columns
 from covplan.survey.privacy import pseudonym
 from covplan.survey.schema import BOOL_COLUMNS
+from covplan.vocab import survey_report
 
-__all__ = ["VN_LAT", "VN_LON", "RowContext", "RowProblems", "build_row", "owner_pseudonym"]
+__all__ = [
+    "VN_LAT",
+    "VN_LON",
+    "RowContext",
+    "RowProblems",
+    "build_row",
+    "id_key",
+    "owner_pseudonym",
+]
 
 #: Mainland Vietnam with its near islands (lat, lon ranges), to tell swapped coordinates.
 VN_LAT = (8.0, 23.5)
@@ -80,9 +90,11 @@ class RowContext:
     key: bytes
     boundary: shapely.Geometry | None = None
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    seen_ids: dict[str, int] = field(default_factory=dict)
+    seen_ids: dict[str, int] = field(default_factory=dict)  # id_key → first row
+    id_text: dict[str, str] = field(default_factory=dict)  # id_key → the id as first written
     seen_keys: dict[tuple[Any, ...], int] = field(default_factory=dict)
     n_generated: int = 0
+    lang: str = "en"
 
 
 def owner_pseudonym(name: str, address: str, phone: P.Phone | None, key: bytes) -> str:
@@ -296,19 +308,20 @@ def _position(
 # ------------------------------------------------------------------------------ owner
 
 
-def _phone(r: RowProblems, cols: Columns, values: Sequence[Any]) -> P.Phone | None:
-    """Return the owner's phone, or None (a bad phone is a problem)."""
+def _phone(r: RowProblems, cols: Columns, values: Sequence[Any]) -> list[P.Phone]:
+    """Return the owner's phones, every one a cell holds ([] when none; a bad one is a problem)."""
     phone_s = cols.get(values, "phone")
     if not phone_s:
-        return None
+        return []
     try:
-        phone = P.parse_phone(phone_s)
+        phones = P.parse_phones(phone_s)
     except ValueError as err:
         r.add("phone", phone_s, str(err))
-        return None
-    if phone is not None and phone.warning:
-        r.add("phone", phone_s, phone.warning)
-    return phone
+        return []
+    for phone in phones:
+        if phone.warning:
+            r.add("phone", phone_s, phone.warning)
+    return phones
 
 
 def _owner_kind(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> str:
@@ -339,7 +352,8 @@ def _owner(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> dict[str, 
     """Return the owner columns (kind, pseudonym, address); the contact goes to ``ctx``."""
     cols = ctx.cols
     name = cols.get(values, "owner_name")
-    phone = _phone(r, cols, values)
+    phones = _phone(r, cols, values)
+    phone = phones[0] if phones else None
     address = cols.get(values, "address")
     kind = _owner_kind(ctx, r, values)
     owner_id = cols.get(values, "owner_id") or owner_pseudonym(name, address, phone, ctx.key)
@@ -348,7 +362,7 @@ def _owner(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> dict[str, 
             "owner_id": owner_id,
             "name": name,
             "role": cols.get(values, "role"),
-            "phone": phone.e164 if phone is not None else "",
+            "phone": "; ".join(p.e164 for p in phones),  # every number of the cell kept
             "address": cols.get(values, "contact_address") or address,
         }
     return {"owner_kind": kind, "owner_id": owner_id, "address": address} | P.parse_address(address)
@@ -494,20 +508,40 @@ def _stream_url(r: RowProblems, cols: Columns, values: Sequence[Any]) -> str:
 # ------------------------------------------------------------------------------ duplicates
 
 
+def id_key(camera_id: str) -> str:
+    """Return the key camera ids are compared by: NFC, stripped, case-folded, single spaces.
+
+    Parameters
+    ----------
+    camera_id
+        An id as written (`` c01 ``, ``C01``).
+
+    Returns
+    -------
+    str
+        ``"c01"`` for both.
+    """
+    return " ".join(unicodedata.normalize("NFC", str(camera_id)).casefold().split())
+
+
 def _unique(
     ctx: RowContext, r: RowProblems, rec: dict[str, Any], coords_ok: bool, rownum: int, keep: bool
 ) -> bool:
     """Whether a row kept so far stays kept: it repeats no earlier camera.
 
-    A repeated id, or the same place, direction and owner, is a problem; the first
-    row is kept.
+    A repeated id (compared by :func:`id_key`: `` c01 `` and ``C01`` are one id), or the
+    same place, direction and owner, is a problem naming both rows; the first row is kept.
     """
     cid = rec["camera_id"]
-    if keep and cid in ctx.seen_ids:
+    key = id_key(cid)
+    if keep and key in ctx.seen_ids:
+        first = ctx.seen_ids[key]
         r.add(
             "camera_id",
             cid,
-            f"is also the id on row {ctx.seen_ids[cid]}; give each camera its own id",
+            survey_report(
+                "duplicate_id", ctx.lang, first=first, row=rownum, other=ctx.id_text[key]
+            ),
         )
         keep = False
     if coords_ok:
@@ -516,13 +550,14 @@ def _unique(
             r.add(
                 None,
                 None,
-                f"repeats row {ctx.seen_keys[dup_key]} (same place, direction and owner); "
-                "delete one of them",
+                f"repeats row {ctx.seen_keys[dup_key]} (same place, direction and owner): "
+                f"rows {ctx.seen_keys[dup_key]} and {rownum} are one camera; delete one of them",
             )
             keep = False
         ctx.seen_keys.setdefault(dup_key, rownum)
-    if keep:
-        ctx.seen_ids.setdefault(cid, rownum)
+    if keep and key not in ctx.seen_ids:
+        ctx.seen_ids[key] = rownum
+        ctx.id_text[key] = cid
     return keep
 
 

@@ -96,12 +96,16 @@ class Survey:
         Every problem found while reading (empty unless read with ``lenient=True``).
     source
         The file the register was read from, if any.
+    warnings
+        What was read but not used and is no error (columns with unknown headers): the
+        cameras are right, but something the ward wrote is not in them.
     """
 
     cameras: gpd.GeoDataFrame
     contacts: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     source: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     def __len__(self) -> int:
         """Return the number of cameras."""
@@ -111,7 +115,8 @@ class Survey:
         """Show counts only: contacts are personal data."""
         return (
             f"Survey({len(self.cameras)} cameras, {len(self.contacts)} contacts, "
-            f"{len(self.problems)} problems, source={self.source!r})"
+            f"{len(self.problems)} problems, {len(self.warnings)} warnings, "
+            f"source={self.source!r})"
         )
 
 

@@ -7,8 +7,6 @@ name and renamed into place, so a failed write never touches the previous file.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import math
 import os
@@ -26,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from covplan import settings
 from covplan._errors import InputError
 from covplan._io import atomic_path, atomic_write_text
+from covplan._text import csv_text, inert_xlsx
 from covplan.survey.parse import format_national
 from covplan.survey.schema import (
     BOOL_COLUMNS,
@@ -150,11 +149,8 @@ def _contacts_sheet(survey: Survey, lang: str) -> pd.DataFrame:
 
 def _write_csv(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, lang: str) -> None:
     df = _sheet(survey, cams, include_contacts=inc, lang=lang)
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(list(df.columns))
-    w.writerows(df.itertuples(index=False, name=None))
-    atomic_write_text(path, buf.getvalue(), bom=True)
+    text = csv_text([list(df.columns), *df.itertuples(index=False, name=None)])
+    atomic_write_text(path, text, bom=True)  # cells inert: '=…' is written '\'=…'
 
 
 def _write_xlsx(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, lang: str) -> None:
@@ -180,6 +176,8 @@ def _write_xlsx(survey: Survey, cams: gpd.GeoDataFrame, path: Path, inc: bool, l
                 else:
                     row.append(v)
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                inert_xlsx(cell)  # user text is never a live formula
         for j, col in enumerate(canon, start=1):
             if col not in numeric:  # phones, ids and house numbers stay text: leading zeros
                 for r in range(2, sheet.max_row + 1):

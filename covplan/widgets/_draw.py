@@ -135,6 +135,7 @@ def _cameras(ax: Axes, plan: Plan, show: list[str], show_existing: bool, lang: s
                     textcoords="offset points",
                     fontsize=6,
                     zorder=9,
+                    parse_math=False,
                 )
     return handles
 

@@ -294,7 +294,7 @@ class PlanExplorer:
                             self._accept(plan, cache, time.perf_counter() - t0)
                         return
                     else:
-                        self._status(f"⚠ {html.escape(str(payload))}")
+                        self._status(f"⚠ {payload}")
                         return
                 elif not proc.is_alive():
                     break
@@ -524,7 +524,7 @@ class PlanExplorer:
     def _write_clicked(self) -> None:
         out = self.controls["out_dir"].value or "plan-explorer"
         files = self.write(out, tiles=None)
-        self._status(f"{len(files)} → {html.escape(str(out))}/")
+        self._status(f"{len(files)} → {out}/")
 
     def _site_action(self, action: Callable[[str], None]) -> None:
         site = self.controls["site"].value
@@ -583,17 +583,18 @@ class PlanExplorer:
             self.solve()
 
     def _status(self, text: str) -> None:
-        self.controls["status"].value = f"<i>{text}</i>"
+        """Show a status line; the text is escaped here (it may quote data: paths, errors)."""
+        self.controls["status"].value = f"<i>{html.escape(text)}</i>"
 
     def _show_pinned(self) -> None:
         o, lang = self.options, self.lang
         parts = []
         if o.pinned_sites:
             sites = html.escape(", ".join(sorted(o.pinned_sites)))
-            parts.append(f"{label('pinned_site', lang)}: {sites}")
+            parts.append(f"{html.escape(label('pinned_site', lang))}: {sites}")
         if o.forbidden_sites:
             sites = html.escape(", ".join(sorted(o.forbidden_sites)))
-            parts.append(f"{label('forbidden_site', lang)}: {sites}")
+            parts.append(f"{html.escape(label('forbidden_site', lang))}: {sites}")
         self.controls["pinned"].value = "<br>".join(parts)
 
     def _refresh_sites(self) -> None:
