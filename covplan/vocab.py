@@ -237,6 +237,10 @@ LABELS: dict[str, dict[str, str]] = _nfc(
         # -- plans a ward would adopt (issue 12): whole cost, phases, trade-offs
         "cost_parts_title": ("Chi phí theo hạng mục", "Cost by part"),
         "map_trust_title": ("Độ đầy đủ của bản đồ", "How complete the map is"),
+        "cameras_left_out": (
+            "Camera trong sổ ở quá xa mọi tuyến, không đưa vào tính toán",
+            "Register cameras too far from every route, left out of the model",
+        ),
         "verdict_good": ("tốt", "good"),
         "verdict_partial": ("một phần", "partial"),
         "verdict_poor": ("kém", "poor"),

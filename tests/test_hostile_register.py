@@ -5,7 +5,7 @@ Classes and generated cases:
 - **6, leaks** — 150 registers (CSV) of 2–6 rows whose cells are shifted by 1–4
   columns or shuffled, phones (10 forms), e-mails and names landing in any column;
   no message, value or column of any problem or warning, nor any line `survey check`
-  prints, quotes one of them (80 of the 150 also through the CLI, in vi and en).
+  prints, quotes one of them (about half of the 150 also through the CLI, in vi and en).
 - **7, silent data loss** — second sheets: 40 workbooks (sheet names, order, layouts
   of the extra sheet) + 1 GeoPackage with a second point layer; unknown columns: 80
   generated headers; two phones in a cell: 60 (separators × number forms), also on a

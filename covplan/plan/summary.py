@@ -220,6 +220,7 @@ def plan_summary(
         "mounts": {str(k): int(v) for k, v in new_mounts.value_counts().items()},
         "consent": _consent(new_mounts, costs),
         "map_quality": _map_quality(area),
+        "cameras_left_out": int(poses.attrs.get("cameras_left_out", {}).get("n", 0)),
         "phases": _phases(area, solved),
         "budget": _budget(solved),
         "coverage": {
@@ -394,6 +395,8 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
     ]
     lines += _cost_lines(summary, lang)
     lines += _quality_lines(summary, lang)
+    if summary.get("cameras_left_out"):
+        lines.append(f"  {label('cameras_left_out', lang)}: {summary['cameras_left_out']}")
     lines += _coverage_lines(summary, lang)
     names = {
         gid: g.get("name", "")
