@@ -9,9 +9,25 @@ checks each camera's live picture.
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import sys
 
-from covplan import datasets, settings
-from covplan._errors import (
+
+def _interrupted_while_loading(signum: int, frame: object) -> None:
+    """Ctrl-C while the ``covplan`` command loads: one line, exit 130 (nothing written yet)."""
+    sys.stderr.write("covplan: interrupted while starting; nothing was written\n")
+    os._exit(130)
+
+
+# The command's first seconds are spent importing (geopandas, osmnx…): a Ctrl-C there
+# must not print a traceback. Only for the command itself; ``covplan.cli.main`` puts
+# Python's own handler back once everything is loaded.
+if os.path.basename(sys.argv[0] if sys.argv else "") == "covplan":
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+
+from covplan import datasets, settings  # noqa: E402
+from covplan._errors import (  # noqa: E402
     CaptureError,
     CovplanError,
     CRSError,
@@ -19,19 +35,19 @@ from covplan._errors import (
     InputError,
     SolverError,
 )
-from covplan.area import (
+from covplan.area import (  # noqa: E402
     Area,
     area_from_file,
     area_from_place,
     area_from_polygon,
     area_from_xml,
 )
-from covplan.camera.spec import CameraSpec, load_catalogue
-from covplan.export import compass_word, install_list, reaim_list, route_atlas
-from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses
-from covplan.optimise import CameraCover, greedy_cover
-from covplan.plan import Plan, PlanOptions, plan_ward
-from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey
+from covplan.camera.spec import CameraSpec, load_catalogue  # noqa: E402
+from covplan.export import compass_word, install_list, reaim_list, route_atlas  # noqa: E402
+from covplan.geometry import candidate_sites, coverage_matrix, sample_targets, site_poses  # noqa: E402
+from covplan.optimise import CameraCover, greedy_cover  # noqa: E402
+from covplan.plan import Plan, PlanOptions, plan_ward  # noqa: E402
+from covplan.survey import Survey, read_survey, survey_from_osm_cameras, write_survey  # noqa: E402
 
 __version__ = "0.1.0"
 

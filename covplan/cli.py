@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -69,8 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit status: 0 on success, 1 when a check finds problems, 2 on bad input.
+        The exit status: 0 on success, 1 when a check finds problems, 2 on bad input,
+        130 when interrupted.
     """
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # loaded: Ctrl-C is ours now
     try:
         return _run(argv)
     except KeyboardInterrupt:
