@@ -254,3 +254,20 @@ def test_corridor_covers_every_way_and_open_space(minor_osm: Path) -> None:
     planned_only = corridor(area, all_routes=False)
     assert not planned_only.contains(at(50, 30))
     assert planned_only.contains(at(100, 100))
+
+
+def test_a_ward_boundary_polygon_clips_the_routes() -> None:
+    # a ward is rarely a box: the routes are cut to its outline (a triangle here)
+    from covplan import datasets
+
+    path = datasets.get_path("demo-ward.osm")
+    whole = covplan.area_from_xml(path)
+    w, s, e, n = whole.boundary.bounds
+    triangle = shapely.Polygon([(w, s), (e, s), (w, n)])
+    cut = covplan.area_from_xml(path, boundary=triangle)
+    assert cut.boundary.equals(triangle)
+    segs = cut.segments.geometry.to_numpy()
+    assert shapely.within(segs, triangle.buffer(1e-9)).all()
+    assert 0 < cut.routes["length_m"].sum() < whole.routes["length_m"].sum()
+    with pytest.raises(covplan.InputError, match="polygon"):
+        covplan.area_from_xml(path, boundary=shapely.Point(w, s))

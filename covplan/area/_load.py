@@ -406,6 +406,7 @@ def area_from_xml(
     kinds: Iterable[str] | None = None,
     arterials: bool = False,
     minor_ways: bool = False,
+    boundary: BaseGeometry | None = None,
 ) -> Area:
     """Load a ward from an OpenStreetMap XML file (``.osm``, ``.osm.bz2``, ``.osm.gz``).
 
@@ -429,6 +430,9 @@ def area_from_xml(
         drive-throughs and emergency accesses (unless named kiệt, hẻm or ngõ),
         sidewalks and crossings (``footway=sidewalk`` / ``crossing``), ways tagged
         ``access=private`` or ``no``, and paths lying mostly in a park.
+    boundary
+        The ward's outline (a shapely Polygon or MultiPolygon in EPSG:4326): routes
+        are clipped to it rather than to a box (overrides ``bbox``).
         Off by default; ``routes["unplanned_reason"]`` says why a route is off.
 
     Returns
@@ -445,6 +449,11 @@ def area_from_xml(
     p = Path(path)
     t0 = time.perf_counter()
     bounds, n_nodes, n_ways = read_osm_bounds(p)
+    if boundary is not None:
+        if boundary.is_empty or boundary.geom_type not in ("Polygon", "MultiPolygon"):
+            msg = "the ward boundary must be a polygon in longitude/latitude (EPSG:4326)"
+            raise InputError(msg, file=p)
+        bbox = tuple(float(x) for x in boundary.bounds)  # type: ignore[assignment]
     if bbox is not None:
         _check_bbox(bbox, p)
         bounds = tuple(float(x) for x in bbox)  # type: ignore[assignment]
@@ -469,7 +478,7 @@ def area_from_xml(
     area = _area_from_graph(
         graph,
         features,
-        boundary=box(*bounds),
+        boundary=box(*bounds) if boundary is None else boundary,
         groups=groups,
         kinds=kinds,
         arterials=arterials,

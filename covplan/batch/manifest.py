@@ -11,7 +11,7 @@ these columns (header row 1; names are case-insensitive):
 ``boundary`` (optional, with ``osm``)
     Clip the ``osm`` file (a regional extract) to this ward: a GeoJSON / GeoPackage /
     Shapefile polygon file, or a box ``"west,south,east,north"`` in degrees. The ward is
-    clipped to the polygon's bounding box (as ``area_from_xml(..., bbox=...)``).
+    clipped to the polygon itself (``area_from_xml(..., boundary=...)``), or to the box.
 ``groups``, ``survey`` (optional)
     Residential-group polygons and the camera register, as ``covplan plan --groups`` and
     ``--survey``.

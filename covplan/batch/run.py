@@ -31,7 +31,10 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import geopandas as gpd
+import shapely
 from distributed import Client, LocalCluster, as_completed
+from shapely.geometry.base import BaseGeometry
 
 from covplan import settings
 from covplan._errors import CovplanError
@@ -219,8 +222,16 @@ def _load_area(ward: Ward, osm: Path | None) -> Area:
     kinds = ("street", *settings.planned_kinds) if ward.streets else None
     groups = str(ward.groups) if ward.groups else None
     if osm is not None:
-        return area_from_xml(osm, bbox=ward.bbox, groups=groups, kinds=kinds)
+        outline = _outline(ward.boundary) if ward.boundary else None
+        return area_from_xml(osm, bbox=ward.bbox, groups=groups, kinds=kinds, boundary=outline)
     return area_from_place(str(ward.place), groups=groups, kinds=kinds)
+
+
+def _outline(path: Path) -> BaseGeometry:
+    """Return the ward's boundary polygon (EPSG:4326) from its file."""
+    polys = gpd.read_file(path).to_crs(4326)
+    polys = polys[polys.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    return shapely.union_all(polys.geometry.to_numpy())
 
 
 def _one_line(err: BaseException) -> str:
