@@ -35,6 +35,13 @@ Lang = Literal["vi", "en"]
 LANGS: tuple[str, ...] = ("vi", "en")
 
 
+def _phrase(entry: dict[str, str] | None, fallback: str, lang: str, fmt: dict[str, object]) -> str:
+    """Return ``entry[lang]`` (else ``fallback``), formatted: the one lookup of every table."""
+    _check_lang(lang)
+    text = entry[lang] if entry else fallback
+    return text.format(**fmt) if fmt else text
+
+
 def _nfc(table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     return {
         key: {"vi": unicodedata.normalize("NFC", vi), "en": unicodedata.normalize("NFC", en)}
@@ -570,10 +577,7 @@ def cost_label(group: str, key: str, lang: str = "vi", **fmt: object) -> str:
     str
         The word, e.g. ``"cột thép mới"``.
     """
-    _check_lang(lang)
-    entry = COST_LABELS.get(group, {}).get(key)
-    text = entry[lang] if entry else key
-    return text.format(**fmt) if fmt else text
+    return _phrase(COST_LABELS.get(group, {}).get(key), key, lang, fmt)
 
 
 # ---- end of whole-cost bill
@@ -659,10 +663,7 @@ def batch_label(key: str, lang: str = "vi", **fmt: object) -> str:
     str
         The phrase, e.g. ``"Camera lắp mới"``.
     """
-    _check_lang(lang)
-    entry = BATCH_LABELS.get(key)
-    text = entry[lang] if entry else key
-    return text.format(**fmt) if fmt else text
+    return _phrase(BATCH_LABELS.get(key), key, lang, fmt)
 
 
 # ---- end of batch of wards
@@ -823,10 +824,8 @@ def campaign_word(key: str, lang: str = "vi", **fmt: object) -> str:
     str
         The word, NFC-normalised.
     """
-    _check_lang(lang)
     entry = CAMPAIGN.get(key) or VALUES.get(key) or COST_LABELS["part"].get(key)
-    text = entry[lang] if entry else key
-    return text.format(**fmt) if fmt else text
+    return _phrase(entry, key, lang, fmt)
 
 
 # ---- end of campaign register
@@ -932,9 +931,7 @@ def label(key: str, lang: str = "vi", **fmt: object) -> str:
     str
         The phrase, NFC-normalised.
     """
-    _check_lang(lang)
-    text = LABELS[key][lang]
-    return text.format(**fmt) if fmt else text
+    return _phrase(LABELS[key], key, lang, fmt)
 
 
 def header(column: str, lang: str = "vi") -> str:
@@ -1143,9 +1140,7 @@ def survey_report(key: str, lang: str = "vi", **fmt: object) -> str:
     str
         The phrase, NFC-normalised.
     """
-    _check_lang(lang)
-    text = SURVEY_REPORT[key][lang]
-    return text.format(**fmt) if fmt else text
+    return _phrase(SURVEY_REPORT[key], key, lang, fmt)
 
 
 # ---- end of survey report

@@ -27,6 +27,7 @@ import pandas as pd
 from covplan._errors import InputError
 from covplan._frames import empty_gdf, with_id
 from covplan.area import Area
+from covplan.camera.costs import CostModel
 from covplan.camera.spec import CameraSpec, load_catalogue
 from covplan.export import install_list, reaim_list
 from covplan.geometry import Coverage
@@ -207,7 +208,7 @@ def _number_cameras(
 
 
 def _annotate(
-    layers: Layers, solved: Solved, options: PlanOptions
+    layers: Layers, solved: Solved, costs: CostModel
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, np.ndarray]:
     """Copy the layers and mark what the plan chose: views per target, poses' routes, phases."""
     selected = solved.selected
@@ -220,15 +221,13 @@ def _annotate(
     idx = np.flatnonzero(selected)
     poses["route_id"] = None
     poses.loc[poses.index[idx], "route_id"] = _routes_of_poses(layers.coverage, targets, idx)
-    kind = dict(zip(layers.sites["site_id"], layers.sites["kind"], strict=True))
-    mount = dict(zip(layers.sites["site_id"], layers.sites["mount"], strict=True))
-    site = poses["site_id"]
-    poses["site_kind"] = [kind.get(s) if isinstance(s, str) else None for s in site]
-    poses["mount"] = [mount.get(s) if isinstance(s, str) else None for s in site]
-    costs = options.cost_model()
-    poses["consent"] = [
-        costs.mount(m).consent if isinstance(m, str) else None for m in poses["mount"]
-    ]
+    sites = layers.sites.set_index("site_id")
+    consent = {m: costs.mount(m).consent for m in sites["mount"].unique()}
+    poses["site_kind"] = poses["site_id"].map(sites["kind"]).astype(object)
+    poses["mount"] = poses["site_id"].map(sites["mount"]).astype(object)
+    poses["consent"] = poses["mount"].map(consent).astype(object)
+    for col in ("site_kind", "mount", "consent"):  # surveyed cameras stand on no site
+        poses[col] = poses[col].where(poses[col].notna(), None)
     phase = pd.Series(None, index=poses.index, dtype=object)
     if solved.phases is not None:
         ph = np.asarray(solved.phases.pose_phase)
@@ -279,7 +278,8 @@ def assemble_plan(
     Plan
         The plan.
     """
-    targets, poses, selected = _annotate(layers, solved, options)
+    costs = options.cost_model()
+    targets, poses, selected = _annotate(layers, solved, costs)
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
     groups = with_id(area.groups, "group_id")
     chosen = poses[selected]
@@ -299,7 +299,6 @@ def assemble_plan(
         cameras = _number_cameras(cameras, chosen, reaim)
     else:
         reaim = reaim_list(chosen.iloc[0:0], empty_gdf(["camera_id", "geometry"]))
-    costs = options.cost_model()
     the_bill = bill(poses, selected, costs, catalogue)
     summary = plan_summary(
         area,
