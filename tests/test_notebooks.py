@@ -57,7 +57,8 @@ SMALL: dict[str, dict[str, Any]] = {
         "MAP_PAGES": "none",
         "LANG": "en",
     },
-    "06-checking-pictures": {"MAX_FRAMES": 30},
+    # absolute: papermill's cwd is process-wide, so two notebooks run at once race for it
+    "06-checking-pictures": {"MAX_FRAMES": 30, "VIDEO_PATH": str(VIDEO)},
     "07-campaign": {"HEADINGS": 4, "SPACING_M": 10.0, "SITE_SPACING_M": 20.0, "LANG": "en"},
 }
 
