@@ -10,7 +10,17 @@ both under simulated protanopia, deuteranopia and tritanopia).
 
 from __future__ import annotations
 
-__all__ = ["BUILDING", "CAMERA", "COVERAGE", "KIND", "OUTLINE", "PALETTE", "kml_colour"]
+__all__ = [
+    "BUILDING",
+    "CAMERA",
+    "COVERAGE",
+    "KIND",
+    "OUTLINE",
+    "PALETTE",
+    "SITE",
+    "SYMBOL",
+    "kml_colour",
+]
 
 #: Cameras by role in the plan.
 CAMERA: dict[str, str] = {
@@ -46,6 +56,23 @@ PALETTE: dict[str, str] = {
     "building": BUILDING["face"],
     "building_edge": BUILDING["edge"],
     "route": COVERAGE["not_planned"],
+}
+
+#: Candidate mounts on the explorer's map: free (grey dot), pinned (solid black ring ◎),
+#: forbidden (dashed dark-red ring ⊘) — apart by symbol as well as colour, so they read in grey.
+SITE: dict[str, str] = {"free": "#7f7f7f", "pinned": "#000000", "forbidden": "#99000d"}
+
+#: One symbol per thing on the explorer's map (unicode glyphs, no icon fetched), so a
+#: new camera, an unseen point and a forbidden mount never differ by colour alone.
+SYMBOL: dict[str, str] = {
+    "new": "\u25a0",  # ■ square
+    "reaim": "\u25c6",  # ◆ diamond
+    "keep": "\u25cf",  # ● disc
+    "unused": "\u25cb",  # ○ ring
+    "unseen": "\u2716",  # ✖ cross
+    "pinned": "\u25ce",  # ◎ bullseye
+    "forbidden": "\u2298",  # ⊘ barred circle
+    "site": "\u00b7",  # · dot
 }
 
 

@@ -62,6 +62,9 @@ def test_options_are_validated_and_normalised() -> None:
     assert isinstance(a.budget_vnd, int)
     assert PlanOptions(pinned_sites=["x"]) == PlanOptions(pinned_sites=frozenset({"x"}))
     assert hash(PlanOptions()) == hash(PlanOptions())
+    # one level for every kind normalises like a mapping: equal after any replace()
+    one = PlanOptions(level_by_kind="observe")
+    assert one == one.replace() and hash(one) == hash(one.replace())
     for bad in (
         {"spacing_m": -5},
         {"spacing_m": float("nan")},

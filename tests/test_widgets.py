@@ -36,7 +36,11 @@ def test_first_plan_covers_the_ward(explorer: PlanExplorer) -> None:
     assert f["new_cameras"] > 0
     assert f["coverage"]["overall"] == pytest.approx(1.0)
     assert f["greedy_cameras"] >= f["new_cameras"]
-    assert explorer.controls["map"].value[:4] == b"\x89PNG"
+    # the live map: routes coloured by coverage, the plan's new cameras drawn with their codes
+    routes = explorer.map.layers["routes"].data["features"]
+    assert routes and all("style" in f["properties"] for f in routes)
+    codes = {m.name for m in explorer.map.layers["cameras"].layers}
+    assert set(explorer.plan.install["code"]) <= codes
     assert "New cameras" in explorer.controls["numbers"].value
     # the site dropdown lists the candidate sites, those in the plan marked
     labels = [t for t, _ in explorer.controls["site"].options]
@@ -46,7 +50,7 @@ def test_first_plan_covers_the_ward(explorer: PlanExplorer) -> None:
 
 def test_turning_a_widget_resolves(explorer: PlanExplorer) -> None:
     before = explorer.plan
-    png = explorer.controls["map"].value
+    cones = explorer.map.layers["cones"].data
     n = len(explorer.history)
     explorer.controls["headings"].value = 8  # as a planner would, in the panel
     after = explorer.plan
@@ -55,18 +59,20 @@ def test_turning_a_widget_resolves(explorer: PlanExplorer) -> None:
     assert len(after.poses) > len(before.poses)  # twice the headings at every site
     # a real re-solve: more headings can only help, and here they do
     assert after.summary["new_cameras"] < before.summary["new_cameras"]
-    assert explorer.controls["map"].value != png
+    assert explorer.map.layers["cones"].data != cones
     explorer.controls["headings"].value = 4
     assert explorer.plan.summary["new_cameras"] == before.summary["new_cameras"]
 
 
 def test_toggles_redraw_without_resolving(explorer: PlanExplorer) -> None:
     n = len(explorer.history)
-    png = explorer.controls["map"].value
+    cones = explorer.map.layers["cones"]
+    assert cones in explorer.map.map.layers
     explorer.controls["show_cones"].value = False
-    assert explorer.controls["map"].value != png
+    assert cones not in explorer.map.map.layers
     assert len(explorer.history) == n
     explorer.controls["show_cones"].value = True
+    assert cones in explorer.map.map.layers
 
 
 def test_pin_and_forbid_a_site(explorer: PlanExplorer) -> None:
@@ -110,6 +116,7 @@ def test_worker_solve_and_stop(ward: tuple[covplan.Area, covplan.Survey]) -> Non
     shown = ex.plan
     # a budget solve with a long limit, stopped: the worker ends, the plan stays
     ex.controls["time_limit"].value = 600
+    assert ex.controls["progress"].value > 0  # feedback from the change on, before any stage
     ex.controls["budget_mvnd"].value = 20.0
     assert ex.running
     assert not ex.controls["stop"].disabled
@@ -117,6 +124,10 @@ def test_worker_solve_and_stop(ward: tuple[covplan.Area, covplan.Survey]) -> Non
     assert not ex.running
     assert ex.plan is shown
     assert "Stopped" in ex.controls["status"].value
+    # the knobs are back to the plan on screen
+    assert ex.options == shown.options
+    assert ex.controls["time_limit"].value == int(shown.options.time_limit_s)
+    assert ex.controls["budget_mvnd"].value == 0.0
 
 
 def test_draw_plan_layers(

@@ -81,7 +81,7 @@ def _frozen_levels(value: Mapping[str, str] | Iterable[tuple[str, str]] | str | 
     if value is None:
         return _default_levels()
     if isinstance(value, str):  # one level along every route kind
-        return tuple((k, value) for k in ROUTE_KINDS)
+        return tuple(sorted((k, value) for k in ROUTE_KINDS))
     items = dict(value.items() if isinstance(value, Mapping) else value)
     return tuple(sorted({**dict(_default_levels()), **items}.items()))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from collections.abc import Iterable, Mapping
@@ -11,11 +12,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from covplan._style import PALETTE
+from covplan._style import PALETTE, SITE
 from covplan.plan import Plan
 from covplan.vocab import format_vnd, label
 
-__all__ = ["draw_plan", "figures_html", "png_bytes", "site_choices"]
+__all__ = ["draw_plan", "figures_html", "png_bytes", "result_bundle", "site_choices"]
 
 _ROLE_LABEL = {
     "new": "new_camera",
@@ -73,9 +74,10 @@ def _targets(ax: Axes, plan: Plan, show_gaps: bool, lang: str) -> list[Any]:
         ax.scatter(
             t.geometry.x[~seen],
             t.geometry.y[~seen],
-            s=18,
+            s=22,
             marker="x",
             c=PALETTE["unseen"],
+            linewidths=1.4,
             zorder=6,
             label=label("unseen_target", lang),
         )
@@ -118,7 +120,7 @@ def _cameras(ax: Axes, plan: Plan, show: list[str], show_existing: bool, lang: s
                 sub.geometry.x,
                 sub.geometry.y,
                 s=40,
-                marker="^" if src == "new" else "o",
+                marker={"new": "s", "reaim": "D"}.get(src, "o"),
                 c=PALETTE[src],
                 edgecolors="white",
                 linewidths=0.6,
@@ -141,26 +143,29 @@ def _cameras(ax: Axes, plan: Plan, show: list[str], show_existing: bool, lang: s
 
 
 def _rings(ax: Axes, plan: Plan, sites: Iterable[str], marker: str, text: str) -> list[Any]:
+    """Mark pinned sites with a solid black ring (``marker="o"``), forbidden ones dashed red."""
     ring = {str(s) for s in sites}
     if not ring:
         return []
     s = plan.sites[plan.sites["site_id"].astype(str).isin(ring)].to_crs(plan.area.crs)
     if not len(s):
         return []
-    return [
-        ax.scatter(
-            s.geometry.x,
-            s.geometry.y,
-            s=140,
-            marker=marker,
-            facecolors="none" if marker == "o" else None,
-            edgecolors="black" if marker == "o" else None,
-            c="black" if marker != "o" else None,
-            linewidths=1.4,
-            zorder=9,
-            label=text,
-        )
-    ]
+    if marker == "o":
+        style: dict[str, Any] = {
+            "marker": "o",
+            "facecolors": "none",
+            "edgecolors": SITE["pinned"],
+            "linewidths": 2.0,
+        }
+    else:  # a dashed dark-red ring: apart from the pin's solid ring and the unseen ✕
+        style = {
+            "marker": "o",
+            "facecolors": "none",
+            "edgecolors": SITE["forbidden"],
+            "linewidths": 2.0,
+            "linestyles": "--",
+        }
+    return [ax.scatter(s.geometry.x, s.geometry.y, s=150, zorder=9, label=text, **style)]
 
 
 def draw_plan(
@@ -268,3 +273,37 @@ def figures_html(summary: Mapping[str, Any], lang: str) -> str:
         f"<tr><td>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>" for k, v in rows
     )
     return f"<table>{body}</table>"
+
+
+def result_bundle(plan: Plan, *, title: str, headline: str, lang: str = "vi") -> dict[str, Any]:
+    """Return the plan as a display bundle a saved notebook keeps: PNG, HTML and text.
+
+    The picture and the figures table survive in the ``.ipynb`` without the kernel or
+    the widget state: ``image/png`` (the ward map), ``text/html`` (the same picture
+    inlined beside the figures table) and ``text/plain`` (the headline).
+
+    Parameters
+    ----------
+    plan
+        The plan on show.
+    title
+        A heading (escaped here).
+    headline
+        The plan's headline (escaped here).
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    dict
+        Mimetype → data, for ``IPython.display.display(bundle, raw=True)``.
+    """
+    png = png_bytes(draw_plan(plan, lang=lang, figsize=(6.5, 5.5)), dpi=72)
+    b64 = base64.b64encode(png).decode("ascii")
+    page = (
+        f'<div class="covplan-result"><b>{html.escape(title)}</b> — {html.escape(headline)}'
+        f'<div style="display:flex;gap:12px;align-items:flex-start">'
+        f'<img alt="{html.escape(headline)}" style="max-width:420px" '
+        f'src="data:image/png;base64,{b64}"/>{figures_html(plan.summary, lang)}</div></div>'
+    )
+    return {"image/png": b64, "text/html": page, "text/plain": f"{title}: {headline}"}
