@@ -6,6 +6,8 @@ this runner calls each (or those named on the command line), writes
 side in the same run and reported as ratios: these machines are shared and noisy.
 
 Usage: ``python -m benchmarks.run [--quick] [topic ...]``.
+``write`` runs a commit's covplan and this checkout in fresh processes, one after the other.
+``setcover`` runs covplan's exact set-cover method against flat HiGHS and flat CBC, 60 s each.
 """
 
 from __future__ import annotations

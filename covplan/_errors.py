@@ -54,13 +54,28 @@ class Problem:
 
     def __str__(self) -> str:
         """Render as ``file row R, column C: 'value' message``."""
+        return self.render()
+
+    def render(self, row: str = "row {row}", column: str = "column {column}") -> str:
+        """Render as ``file row R, column C: 'value' message`` with the words given.
+
+        Parameters
+        ----------
+        row, column
+            How to name the row and the column (``"dòng {row}"``, ``"cột {column}"``).
+
+        Returns
+        -------
+        str
+            One line.
+        """
         where = []
         if self.file is not None:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(row.format(row=self.row))
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(column.format(column=self.column))
         head = ", ".join(where[1:])
         head = f"{where[0]} {head}".strip() if where else ""
         val = f"{self.value!r} " if self.value is not None else ""
@@ -110,13 +125,27 @@ class InputError(CovplanError, ValueError):
         self.row = row
         self.column = column
         self.value = value
-        if len(self.problems) == 1 and not (message and given):
-            text = str(self.problems[0])
-        else:
-            lines = [message or f"{len(self.problems)} problems found:"]
-            lines += [f"  - {p}" for p in self.problems]
-            text = "\n".join(lines)
-        super().__init__(text)
+        self._message, self._given = message, given
+        super().__init__(self.render())
+
+    def render(self, row: str = "row {row}", column: str = "column {column}") -> str:
+        """Render the error with the words given for the row and the column.
+
+        Parameters
+        ----------
+        row, column
+            How to name the row and the column (``"dòng {row}"``, ``"cột {column}"``).
+
+        Returns
+        -------
+        str
+            The message: one line for one problem, else a line per problem.
+        """
+        if len(self.problems) == 1 and not (self._message and self._given):
+            return self.problems[0].render(row, column)
+        lines = [self._message or f"{len(self.problems)} problems found:"]
+        lines += [f"  - {p.render(row, column)}" for p in self.problems]
+        return "\n".join(lines)
 
 
 class CRSError(CovplanError, ValueError):

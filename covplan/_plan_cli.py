@@ -21,7 +21,8 @@ from covplan.plan import PIPELINE_STAGES, PlanCache, PlanOptions, plan_ward, sum
 from covplan.plan.pareto import pareto_table, pareto_text
 from covplan.plan.write import check_out_dir, plan_lock
 from covplan.survey import read_survey
-from covplan.vocab import label
+from covplan.vocab import LABELS, campaign_word, header, label, translate_value
+from covplan.vocab.messages import MESSAGES, current_lang, message
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +30,7 @@ logger = logging.getLogger(__name__)
 def _level(text: str) -> tuple[str, str]:
     kind, sep, level = text.partition("=")
     if not sep or level not in settings.dori_px_per_m:
-        msg = (
-            f"{text!r}: write KIND=LEVEL, e.g. alley=recognise "
-            f"(levels: {', '.join(settings.dori_px_per_m)})"
-        )
+        msg = message("plan.bad_level", text=repr(text), levels=", ".join(settings.dori_px_per_m))
         raise argparse.ArgumentTypeError(msg)
     return kind, level
 
@@ -85,7 +83,15 @@ def _add_output_args(p: argparse.ArgumentParser, default_out: str) -> None:
     p.add_argument(
         "--include-contacts",
         action="store_true",
-        help="add owners' names and phones to the re-aim list (personal data; off by default)",
+        help="add owners' names and phones to the re-aim and outreach lists "
+        "(personal data; off by default)",
+    )
+    p.add_argument(
+        "--region",
+        choices=["north", "central", "south"],
+        default=None,
+        help="the alley word of the outputs: north ngõ/ngách, central kiệt, south hẻm "
+        "(default: from where the ward lies)",
     )
     p.add_argument(
         "--no-tiles", action="store_true", help="HTML map without background tiles (offline)"
@@ -287,7 +293,7 @@ def register(sub: Any) -> None:
     )
     _add_area_args(a)
     a.add_argument("--out", metavar="DIR", default="data/processed/atlas", help="output folder")
-    a.add_argument("--lang", choices=["vi", "en"], default=settings.lang)
+    a.add_argument("--lang", choices=["vi", "en"], default=settings.lang, help="language")
     a.add_argument("--quiet", action="store_true", help="no progress bars")
     a.set_defaults(func=run_atlas)
 
@@ -295,20 +301,35 @@ def register(sub: Any) -> None:
 class _Bars:
     """tqdm bars: one for the planning stages, one per long writing stage."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, lang: str | None = None) -> None:
         self.quiet = quiet
+        self.lang = lang
         self.main: Any = None
+
+    def _word(self, stage: str) -> str:
+        """The stage's name in the bars' language (``stage_<name>`` or ``bar.<name>``)."""
+        if f"stage_{stage}" in LABELS:
+            return label(f"stage_{stage}", self.lang or _lang())
+        if f"bar.{stage}" in MESSAGES:
+            return message(f"bar.{stage}", self.lang)
+        return stage
 
     def __call__(self, stage: str, total: int) -> Callable[[int], None]:
         if self.quiet:
             return lambda n: None
         if stage in PIPELINE_STAGES:
             if self.main is None:
-                self.main = tqdm(total=len(PIPELINE_STAGES), desc="plan", unit="stage", leave=True)
-            self.main.set_postfix_str(stage)
+                self.main = tqdm(
+                    total=len(PIPELINE_STAGES),
+                    desc=message("bar.plan", self.lang),
+                    unit=" " + message("bar.stage", self.lang),
+                    leave=True,
+                )
+            self.main.set_postfix_str(self._word(stage))
             bar = self.main
             return lambda n: bar.update(n)
-        bar = tqdm(total=total, desc=stage, unit="page" if stage == "maps" else "file", leave=True)
+        unit = message("bar.page" if stage in ("maps", "atlas") else "bar.file", self.lang)
+        bar = tqdm(total=total, desc=self._word(stage), unit=" " + unit, leave=True)
 
         def tick(n: int) -> None:
             bar.update(n)
@@ -359,15 +380,28 @@ def check_planned(area: Any) -> None:
         return
     counts = routes["unplanned_reason"].value_counts()
     parts = [
-        f"{n} {'arterial street' if reason == 'arterial' else reason} route"
-        f"{'s' if n != 1 else ''} (use {_REASON_FLAGS.get(str(reason), '--minor-ways')})"
+        message(
+            "plan.none_planned_part",
+            n=n,
+            reason=_reason_word(str(reason)),
+            flag=_REASON_FLAGS.get(str(reason), "--minor-ways"),
+        )
         for reason, n in counts.items()
     ]
-    msg = (
-        f"no route is planned: of the {len(routes)} routes in the area, "
-        f"{', '.join(parts)}; add the flag that brings them back"
-    )
+    msg = message("plan.none_planned", n=len(routes), parts=", ".join(parts))
     raise InputError(msg)
+
+
+def _lang() -> str:
+    """Return the language in use (the command's ``--lang``)."""
+    return current_lang()
+
+
+def _reason_word(reason: str) -> str:
+    """Name why a route is off the plan, in the language in use."""
+    if f"plan.reason.{reason}" in MESSAGES:
+        return message(f"plan.reason.{reason}")
+    return message("plan.reason.other", reason=translate_value(reason, _lang()))
 
 
 def _read_site_file(path: str) -> tuple[list[str], list[str]]:
@@ -380,7 +414,7 @@ def _read_site_file(path: str) -> tuple[list[str], list[str]]:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
-        msg = f"cannot read the site file: {err.__class__.__name__}; give a UTF-8 text or CSV file"
+        msg = message("plan.site_file_unreadable", why=err.__class__.__name__)
         raise InputError(msg, file=file) from None
     actions = {"pin": "pin", "ghim": "pin", "forbid": "forbid", "cấm": "forbid", "cam": "forbid"}
     pins: list[str] = []
@@ -403,7 +437,7 @@ def _read_site_file(path: str) -> tuple[list[str], list[str]]:
         )
         kind = actions.get(action.strip().lower())
         if kind is None or not site:
-            msg = "write 'pin SITE_ID' or 'forbid SITE_ID' (CSV: site_id,action)"
+            msg = message("plan.site_file_line")
             raise InputError(msg, file=file, row=row, value=line)
         (pins if kind == "pin" else forbids).append(site.strip())
     return pins, forbids
@@ -470,7 +504,7 @@ def _early_options(args: argparse.Namespace) -> PlanOptions:
 def _plan_and_write(
     args: argparse.Namespace, area: Any, name: str | None, t_area: float, options: PlanOptions
 ) -> int:
-    bars = _Bars(args.quiet)
+    bars = _Bars(args.quiet, args.lang)
     cache = PlanCache()
     survey = read_survey(args.survey, area=area) if args.survey else None
     plan = plan_ward(area, survey=survey, options=options, name=name, progress=bars, cache=cache)
@@ -487,6 +521,7 @@ def _plan_and_write(
         args.out,
         lang=args.lang,
         include_contacts=args.include_contacts,
+        region=getattr(args, "region", None),
         vn2000=args.vn2000,
         maps=not args.no_maps,
         pages=args.pages,
@@ -496,12 +531,13 @@ def _plan_and_write(
     )
     print(summary_text(plan.summary, args.lang))
     out = Path(args.out)
-    print(f"\n{len(files)} files → {out}/")
+    print("\n" + message("plan.files", args.lang, n=len(files), out=out))
     for f in files:
         if f.parent == out:
             print(f"  {f.name}")
     if any(f.parent.name == "pages" for f in files):
-        print(f"  pages/ ({sum(f.parent.name == 'pages' for f in files)} PNG)")
+        n_png = sum(f.parent.name == "pages" for f in files)
+        print(message("plan.pages_png", args.lang, n=n_png))
     return 0
 
 
@@ -573,20 +609,35 @@ def _write_atlas(
     title: str | None = None,
     synthetic: bool | None = None,
 ) -> list[Path]:
-    bars = _Bars(quiet)
+    bars = _Bars(quiet, lang)
     n = len(area.routes) + 1
     files = route_atlas(
         area, out, lang=lang, title=title, synthetic=synthetic, progress=bars("atlas", n)
     )
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
+    files.append(write_csv(_routes_table(routes, lang), out / "routes.csv", lang=lang))
+    print(message("plan.atlas_done", lang, n=len(area.routes), path=f"{out}/route-atlas.pdf"))
+    return files
+
+
+def _routes_table(routes: Any, lang: str) -> Any:
+    """The atlas's route list: a route's name under "Tuyến", kinds and yes/no translated.
+
+    Issue 13: the route name is not a person's name ("Họ tên"), and whether a route is in
+    the plan is a translated column, not "planned" with True/False.
+    """
     cols = [
         c for c in ("route_id", "name", "kind", "group_id", "length_m", "planned") if c in routes
     ]
-    table = routes[cols].copy()
+    table = routes[cols].copy().rename(columns={"name": "route_name"})
     table["length_m"] = table["length_m"].round(1)
-    files.append(write_csv(table, out / "routes.csv", lang=lang))
-    print(f"route atlas: {len(area.routes)} routes → {out}/route-atlas.pdf")
-    return files
+    if "kind" in table:
+        table["kind"] = [translate_value(v, lang) for v in table["kind"]]
+    if "planned" in table:
+        yes, no = campaign_word("yes", lang), campaign_word("no", lang)
+        table["planned"] = [yes if bool(v) else no for v in table["planned"]]
+        table = table.rename(columns={"planned": message("plan.in_plan", lang)})
+    return table.rename(columns={c: header(c, lang) for c in table.columns if c != "geometry"})
 
 
 def run_atlas(args: argparse.Namespace) -> int:

@@ -172,6 +172,11 @@ Language
 --------
 lang : str
     ``"vi"`` or ``"en"`` for headers, labels and summaries.
+alley_region : str or None
+    Which region's word names an alley in the outputs: ``"central"`` (kiệt: Huế,
+    Đà Nẵng), ``"south"`` (hẻm: Ho Chi Minh City), ``"north"`` (ngõ, ngách: Hà Nội);
+    None (the default) decides it from where the ward lies
+    (:func:`covplan.vocab.places.region_of`). ``covplan plan --region`` sets it.
 """
 
 from __future__ import annotations
@@ -267,3 +272,4 @@ quality_good_share: float = 0.6
 quality_partial_share: float = 0.25
 
 lang: str = "vi"
+alley_region: str | None = None

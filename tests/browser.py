@@ -93,7 +93,9 @@ def chromium(
     ):
         opts.add_argument(arg)
     if block_network:
-        opts.add_argument("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost")
+        opts.add_argument(
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+        )
         opts.add_argument("--proxy-server=http://127.0.0.1:9")
         opts.add_argument("--proxy-bypass-list=127.0.0.1;localhost")
     if download_dir is not None:

@@ -34,6 +34,7 @@ ORDER = [
     "plan",
     "check",
     "campaign",
+    "watch",
     "batch",
     "widgets",
     "api",
@@ -79,8 +80,8 @@ def _room(module: str) -> str:
         return "api"  # covplan/__init__.py: the public API gathers every room
     if parts[-1] == "_cli" or parts[1] in {"cli", "_plan_cli"}:
         return "cli"
-    if len(parts) == 2 and parts[1] in FLOOR:
-        return "floor"
+    if (len(parts) == 2 and parts[1] in FLOOR) or parts[1] == "vocab":
+        return "floor"  # the vocabulary is a package: a table module per room, all floor
     return parts[1]
 
 

@@ -14,6 +14,7 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from covplan.area import area_from_xml, read_osm_bounds
 from covplan.batch import MARKER, WardResult, cut_extract, plan_batch, read_manifest, ward_key
 from covplan.cli import main
 from covplan.plan import PlanOptions, plan_ward
+from covplan.vocab.messages import use_lang
 
 HCMC_OSM = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "osm" / "hcmc-dakao-1km.osm.bz2"
@@ -39,6 +41,13 @@ SURVEY = datasets.get_path("demo-survey.csv")
 WRITE: dict[str, Any] = {"maps": False, "tiles": None}
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the kill plugin, on the workers
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 class KillOnce(WorkerPlugin):

@@ -12,6 +12,7 @@ from campaign_support import START, plan_dir  # noqa: F401
 from covplan import datasets
 from covplan.campaign import open_register
 from covplan.cli import main
+from covplan.vocab import campaign_word
 
 
 def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -23,7 +24,7 @@ def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 def _bad(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     try:
-        code = main(list(argv))
+        code = main(["--lang", "en", *argv])  # the words checked are the English messages
     except SystemExit as stop:  # argparse's own errors
         code = int(stop.code or 0)
     out, err = capsys.readouterr()
@@ -186,7 +187,9 @@ def test_a_campaign_from_the_command_line(
         "--start",
         START,
     )
-    assert "entries: 4" in _ok(capsys, "campaign", "import", str(book), "--db", copy)
+    assert f"{campaign_word('sheet_money')}: 4" in _ok(
+        capsys, "campaign", "import", str(book), "--db", copy
+    )
     assert open_register(copy).balances().equals(open_register(db).balances())
     assert open_register(db).events()["recorded_by"].iloc[-1] == "Tổ trưởng 2"
 

@@ -65,7 +65,7 @@ FILE_CASES: list[tuple[list[str], str]] = [
 
 def _check(capsys: pytest.CaptureFixture[str], argv: list[str], word: str) -> None:
     try:
-        code = main(argv)
+        code = main(["--lang", "en", *argv])  # the words checked are the English messages
     except SystemExit as exit_:  # argparse's own exit, after our one-line message
         code = exit_.code  # type: ignore[assignment]
     err = capsys.readouterr().err

@@ -44,7 +44,9 @@ def test_install_list_rows(lists):
     assert row["compass"] == "N"
     assert row["spec_name"] == "IP dome 4 MP 2.8 mm"
     assert row["price_vnd"] == 1_900_000
-    assert il.loc[102, "location"] == "cách đầu tuyến 120 m"
+    assert il.loc[102, "location"] == "ngay cuối kiệt cụt"  # a named end, not "đầu tuyến"
+    assert il.loc[102, "map_geo"].startswith("geo:")
+    assert "openstreetmap.org" in il.loc[102, "map_osm"]
     assert il.crs.to_epsg() == 4326
 
 

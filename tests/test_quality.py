@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -17,12 +18,20 @@ from covplan.check.quality import (
     frozen_feed,
     osd_mask,
 )
+from covplan.vocab.messages import use_lang
 
 VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "video"
 CLIPS = ["road-overhead-640x360.avi", "motorway-cctv-320x240.avi"]
 pytestmark = pytest.mark.skipif(
     not VIDEO.is_dir(), reason=f"real clips not found in {VIDEO} (../shared/data absent)"
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 def read_clip(name: str, stride: int = 10, n: int = 16) -> tuple[list[np.ndarray], np.ndarray]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,8 +22,16 @@ from covplan.survey import (
     write_template,
 )
 from covplan.survey.register import verifications_path
+from covplan.vocab.messages import use_lang
 
 DATA = Path(__file__).parent / "input_data" / "survey"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -189,17 +198,22 @@ def test_kobo_export_of_the_template_fields_reads(tmp_path: Path) -> None:
 
 
 def test_cli_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["survey", "check", str(DATA / "demo-survey.csv")]) == 0
+    assert main(["--lang", "en", "survey", "check", str(DATA / "demo-survey.csv")]) == 0
     assert "6 cameras read" in capsys.readouterr().out
-    assert main(["survey", "check", str(DATA / "problems.csv")]) == 1
+    assert main(["--lang", "en", "survey", "check", str(DATA / "problems.csv")]) == 1
     out = capsys.readouterr().out
     assert "11 problem(s)" in out and "row 4, column lat" in out and "row 9:" in out
     ward = tmp_path / "ward.geojson"
     gpd.GeoDataFrame(geometry=[box(107.58, 16.46, 107.60, 16.48)], crs=4326).to_file(ward)
-    assert main(["survey", "check", str(DATA / "problems.csv"), "--boundary", str(ward)]) == 1
+    assert (
+        main(
+            ["--lang", "en", "survey", "check", str(DATA / "problems.csv"), "--boundary", str(ward)]
+        )
+        == 1
+    )
     out = capsys.readouterr().out
     assert "12 problem(s)" in out and "outside the ward" in out
-    assert main(["survey", "check", str(tmp_path / "missing.csv")]) == 2
+    assert main(["--lang", "en", "survey", "check", str(tmp_path / "missing.csv")]) == 2
 
 
 def test_cli_template_and_convert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,7 +221,7 @@ def test_cli_template_and_convert(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (tmp_path / "form" / "survey-form.xlsx").exists()
     assert (tmp_path / "form" / "survey-xlsform.xlsx").exists()
     out = tmp_path / "s.gpkg"
-    assert main(["survey", "convert", str(DATA / "demo-survey.csv"), str(out)]) == 0
+    assert main(["--lang", "en", "survey", "convert", str(DATA / "demo-survey.csv"), str(out)]) == 0
     assert len(read_survey(out).cameras) == 6 and len(read_survey(out).contacts) == 0
-    assert main(["survey", "convert", str(DATA / "problems.csv"), str(out)]) == 2
+    assert main(["--lang", "en", "survey", "convert", str(DATA / "problems.csv"), str(out)]) == 2
     assert "InputError" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import csv
 import json
 import math
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -17,12 +18,20 @@ from shapely.geometry import Point
 
 from covplan._errors import CRSError, InputError
 from covplan.check.verify import CameraPose, motion_heat, project_points, verify_camera
+from covplan.vocab.messages import use_lang
 
 UTM = "EPSG:32648"
 ORIGIN = (750_000.0, 1_820_000.0)  # near Huế, UTM 48N
 ROAD_X = 3.0  # road centre line, metres east of the camera, running north
 ROAD_HALF_M = 2.5
 W, H = 480, 270
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 def pose(**kw: float) -> CameraPose:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -14,11 +15,19 @@ from servers.http_camera import http_camera, stalling_server
 
 from covplan.check import forget_rejection
 from covplan.cli import main
+from covplan.vocab.messages import use_lang
 
 VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "video"
 ROAD = VIDEO / "road-overhead-640x360.avi"
 SURVEY = Path(__file__).parent / "input_data" / "survey" / "demo-survey.csv"
 SECRET = "Cli-s3cr3t-77"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 def frames(n: int = 8) -> list[np.ndarray]:

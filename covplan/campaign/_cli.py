@@ -23,6 +23,7 @@ from covplan.campaign import (
 )
 from covplan.campaign.register import Register
 from covplan.vocab import campaign_word, format_vnd
+from covplan.vocab.messages import message
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -87,7 +88,7 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"{done} {campaign_word('verified', args.lang)}")
         return 0
     if not args.code:
-        print("covplan: bad input: give a camera CODE or --from RECORDS.csv", file=sys.stderr)
+        print(message("campaign.need_code", args.lang), file=sys.stderr)
         return 2
     eid = reg.verify(args.code, passed=not args.failed, date=args.date, note=args.note)
     return _state_line(reg, args.code, eid, args.lang)
@@ -183,7 +184,10 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     counts = import_xlsx(_open(args), args.workbook)
-    print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    sheets = {"decisions": "sheet_decisions", "entries": "sheet_money", "events": "sheet_events"}
+    sheets["deadlines"] = "sheet_deadlines"
+    words = {k: campaign_word(sheets.get(k, k), args.lang) for k in counts}
+    print(", ".join(f"{words[k]}: {v}" for k, v in counts.items()))
     return 0
 
 

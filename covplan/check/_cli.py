@@ -23,6 +23,7 @@ from covplan.check import NotTriedError
 from covplan.check.capture import capture
 from covplan.check.verify import CameraPose, verify_camera
 from covplan.survey import read_survey, record_verification
+from covplan.vocab.messages import MESSAGES, current_lang, message
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "verify",
-        help="check a camera's live picture: is the route in view, well enough?",
+        help=message("verify.help"),
         description=(
             "Capture a short clip (RTSP, HTTP MJPEG/snapshot or a file), check its quality and, "
             "with a pose and route targets, whether the route is in view. Exit 0 on pass, 1 on "
@@ -110,6 +111,7 @@ def _pose(
 
     got = {f: pick(getattr(args, flag), f) for f, flag in _POSE_FLAGS.items()}
     missing = [f"--{_POSE_FLAGS[f]}" for f in ("heading_deg", "hfov_deg") if got[f] is None]
+    lang = _lang(args)
     kw: dict[str, Any] = {
         "heading_deg": _number(got["heading_deg"], "heading_deg"),
         "mount_height_m": _number(got["mount_height_m"], "mount_height_m", 3.5),
@@ -126,16 +128,16 @@ def _pose(
             position = {"lon": geom.x, "lat": geom.y}
     if position is None and (args.x is not None or args.y is not None):
         if args.x is None or args.y is None or not args.crs:
-            msg = "--x and --y go together and need --crs (a metric CRS such as EPSG:32648)"
+            msg = message("verify.xy_crs", lang)
             raise InputError(msg, column="x/y")
         position = {"x": args.x, "y": args.y, "crs": args.crs}
     if position is None and (args.lon is not None or args.lat is not None):
         position = {"lon": args.lon, "lat": args.lat}
     if position is None:
-        missing.append("a position (--lon/--lat or --x/--y)")
+        missing.append(message("verify.a_position", lang))
     if missing or position is None:  # check what was given, even when the pose is incomplete
         _check_given(kw, position or {})
-        return None, "missing " + ", ".join(missing)
+        return None, message("verify.missing", lang, what=", ".join(missing))
     return CameraPose(**position, **kw), None
 
 
@@ -146,7 +148,7 @@ def _number(value: Any, name: str, default: float | None = None) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        msg = f"{name} must be a number, not {value!r}"
+        msg = message("verify.not_number", name=name, value=repr(value))
         raise InputError(msg, column=name, value=value) from None
 
 
@@ -165,11 +167,11 @@ def _read_targets(path: Path | None) -> gpd.GeoDataFrame | None:
     if path is None:
         return None
     if not path.exists():
-        msg = f"targets file {path} not found; give the plan's targets (GeoJSON or GeoPackage)"
+        msg = message("verify.targets_missing", path=path)
         raise InputError(msg, file=path)
     gdf = gpd.read_file(path)
     if gdf.crs is None:
-        msg = "the targets file has no CRS; save it in EPSG:4326"
+        msg = message("verify.targets_no_crs")
         raise InputError(msg, file=path)
     return gdf
 
@@ -195,13 +197,13 @@ def _check_one(
     if args.password_env:
         password = os.environ.get(args.password_env)
         if password is None:
-            msg = f"environment variable {args.password_env} is not set"
+            msg = message("verify.no_env", _lang(args), name=args.password_env)
             raise InputError(msg)
     reference = None
     if args.reference is not None:
         reference = cv2.imread(str(args.reference))
         if reference is None:
-            msg = f"cannot read the reference image {args.reference}"
+            msg = message("verify.no_reference", _lang(args), path=args.reference)
             raise InputError(msg, file=args.reference)
     clip = capture(
         source,
@@ -230,6 +232,7 @@ def _check_one(
         register=register,
         check_route=route_asked,
         pose_problem=problem,
+        lang=_lang(args),
     )
     return result.record
 
@@ -240,7 +243,30 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
+def _lang(args: argparse.Namespace) -> str:
+    """Return the command's language: ``--lang``, else the language in use."""
+    return str(getattr(args, "lang", None) or current_lang())
+
+
+def _verdict(verdict: str, args: argparse.Namespace) -> str:
+    """Return the verdict as a person reads it (``ĐẠT`` / ``PASS``…); the record keeps the code."""
+    key = f"verdict.{verdict}"
+    return message(key, _lang(args)) if key in MESSAGES else verdict.upper()
+
+
 def run(args: argparse.Namespace) -> int:
+    """Run ``covplan verify``.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments.
+
+    Returns
+    -------
+    int
+        0 when every camera checked passes, 1 otherwise.
+    """
     targets = _read_targets(args.targets)
     if args.source is not None:
         evidence = args.evidence
@@ -250,11 +276,11 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(record, ensure_ascii=False, default=_json_default, indent=1))
         else:
-            print(f"{record['verdict'].upper()}  {record.get('source')}")
+            print(f"{_verdict(record['verdict'], args)}  {record.get('source')}")
             for reason in record["reasons"]:
                 print(f"  - {reason}")
             for what in record.get("not_checked", []):
-                print(f"  - not checked: {what}")
+                print("  - " + message("verify.not_checked", _lang(args), what=what))
         return 0 if record["verdict"] == "pass" else 1
     return _run_survey(args, targets)
 
@@ -262,16 +288,17 @@ def run(args: argparse.Namespace) -> int:
 def _run_survey(args: argparse.Namespace, targets: gpd.GeoDataFrame | None) -> int:
     cameras = read_survey(args.survey).cameras
     if "stream_url" not in cameras.columns:
-        msg = (
-            "the register has no stream_url column; "
-            "add the credential-free stream URL of each camera"
-        )
+        msg = message("verify.no_stream_url", _lang(args))
         raise InputError(msg, file=args.survey, column="stream_url")
     urls = cameras["stream_url"].fillna("").astype(str).str.strip()
     todo = cameras[urls != ""]
     records: list[dict[str, Any]] = []
     for camera_id, row in tqdm(
-        todo.iterrows(), total=len(todo), desc="verify", unit="camera", file=sys.stderr
+        todo.iterrows(),
+        total=len(todo),
+        desc=message("bar.verify", _lang(args)),
+        unit=" " + message("bar.camera", _lang(args)),
+        file=sys.stderr,
     ):
         cid = str(camera_id)
         url = str(row["stream_url"]).strip()
@@ -303,12 +330,17 @@ def _run_survey(args: argparse.Namespace, targets: gpd.GeoDataFrame | None) -> i
         print(json.dumps(records, ensure_ascii=False, default=_json_default, indent=1))
     else:
         for r in records:
+            lang = _lang(args)
             why = "; ".join(
-                [*r["reasons"], *(f"not checked: {n}" for n in r.get("not_checked", []))]
+                [
+                    *r["reasons"],
+                    *(
+                        message("verify.not_checked", lang, what=n)
+                        for n in r.get("not_checked", [])
+                    ),
+                ]
             )
-            print(f"{r['camera_id']}: {r['verdict'].upper()}  {why}")
-        print(
-            f"{n_pass} of {len(records)} cameras pass "
-            f"({len(cameras) - len(records)} without a stream)"
-        )
+            print(f"{r['camera_id']}: {_verdict(r['verdict'], args)}  {why}")
+        rest = len(cameras) - len(records)
+        print(message("verify.tally", _lang(args), n_pass=n_pass, n=len(records), rest=rest))
     return 0 if records and n_pass == len(records) else 1

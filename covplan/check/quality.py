@@ -42,6 +42,7 @@ import pandas as pd
 
 from covplan import settings
 from covplan._errors import InputError
+from covplan.vocab.messages import message
 
 __all__ = [
     "QualityReport",
@@ -61,7 +62,7 @@ _COARSE_WIDTH = 80
 
 def _gray(frame: np.ndarray) -> np.ndarray:
     if not isinstance(frame, np.ndarray) or frame.ndim not in (2, 3) or frame.size == 0:
-        msg = "a frame must be a non-empty 2-D (grey) or 3-D (BGR) numpy array"
+        msg = message("quality.bad_frame")
         raise InputError(msg, value=getattr(frame, "shape", type(frame).__name__))
     if frame.dtype != np.uint8:
         frame = np.clip(frame, 0, 255).astype(np.uint8)
@@ -130,7 +131,7 @@ def frame_metrics(frame: np.ndarray, *, mask: np.ndarray | None = None) -> dict[
     gray = _gray(frame)
     sel = np.ones(gray.shape, bool) if mask is None else mask.astype(bool)
     if sel.shape != gray.shape:
-        msg = f"mask shape {sel.shape} differs from the frame's {gray.shape}"
+        msg = message("quality.mask_shape", mask=sel.shape, frame=gray.shape)
         raise InputError(msg)
     values = gray[sel]
     lap = cv2.Laplacian(gray, cv2.CV_32F)[sel]
@@ -166,7 +167,10 @@ def frame_metrics(frame: np.ndarray, *, mask: np.ndarray | None = None) -> dict[
 
 
 def check_frame(
-    metrics: dict[str, float], *, reference: dict[str, float] | None = None
+    metrics: dict[str, float],
+    *,
+    reference: dict[str, float] | None = None,
+    lang: str | None = None,
 ) -> list[tuple[str, str]]:
     """Apply the frame checks to measured metrics.
 
@@ -179,6 +183,8 @@ def check_frame(
         From :func:`frame_metrics`.
     reference
         The metrics of the camera's reference frame; thresholds are then relative to it.
+    lang
+        Language of the reasons (the language in use when None).
 
     Returns
     -------
@@ -189,30 +195,35 @@ def check_frame(
     out: list[tuple[str, str]] = []
     m = metrics
     if m["brightness"] < s.quality_black_max or m["structure"] < s.quality_structure_min:
-        why = "almost black" if m["brightness"] < s.quality_black_max else "no structure"
-        out.append(
-            ("covered", f"lens covered or no picture ({why}: structure {m['structure']:.3f})")
+        why = message(
+            "quality.black" if m["brightness"] < s.quality_black_max else "quality.flat", lang
         )
+        structure = f"{m['structure']:.3f}"
+        out.append(("covered", message("quality.covered", lang, why=why, structure=structure)))
         return out
     lo, hi = s.quality_brightness_min, s.quality_brightness_max
     if reference is not None:
         lo = max(lo * 0.5, reference["brightness"] * s.quality_brightness_ratio_min)
         hi = min(255.0, max(hi, reference["brightness"] / s.quality_brightness_ratio_min))
     if m["brightness"] < lo:
-        out.append(("exposure", f"too dark: mean brightness {m['brightness']:.0f} < {lo:.0f}"))
+        value, limit = f"{m['brightness']:.0f}", f"{lo:.0f}"
+        out.append(("exposure", message("quality.dark", lang, value=value, limit=limit)))
     elif m["brightness"] > hi:
-        out.append(("exposure", f"too bright: mean brightness {m['brightness']:.0f} > {hi:.0f}"))
+        value, limit = f"{m['brightness']:.0f}", f"{hi:.0f}"
+        out.append(("exposure", message("quality.bright", lang, value=value, limit=limit)))
     else:
         c_min = s.quality_contrast_min
         if reference is not None:
             c_min = reference["contrast"] * s.quality_contrast_ratio_min
         if m["contrast"] < c_min:
-            out.append(("contrast", f"washed out: contrast {m['contrast']:.1f} < {c_min:.1f}"))
+            value, limit = f"{m['contrast']:.1f}", f"{c_min:.1f}"
+            out.append(("contrast", message("quality.washed", lang, value=value, limit=limit)))
     b_min = s.quality_sharpness_norm_min
     if reference is not None:
         b_min = reference["sharpness_norm"] * s.quality_sharpness_ratio_min
     if m["sharpness_norm"] < b_min:
-        out.append(("blur", f"out of focus: sharpness {m['sharpness_norm']:.3f} < {b_min:.3f}"))
+        value, limit = f"{m['sharpness_norm']:.3f}", f"{b_min:.3f}"
+        out.append(("blur", message("quality.blur", lang, value=value, limit=limit)))
     return out
 
 
@@ -272,6 +283,7 @@ def compare_to_reference(
     *,
     mask: np.ndarray | None = None,
     hfov_deg: float | None = None,
+    lang: str | None = None,
 ) -> dict[str, Any]:
     """Compare a frame with the camera's reference frame to tell whether it moved.
 
@@ -290,6 +302,8 @@ def compare_to_reference(
         Pixels to use (True); :func:`osd_mask` when None.
     hfov_deg
         The horizontal field of view, to express the shift as pan and tilt angles.
+    lang
+        Language of the reason (the language in use when None).
 
     Returns
     -------
@@ -329,10 +343,7 @@ def compare_to_reference(
             if len(pair) == 2 and pair[0].distance < s.quality_orb_ratio * pair[1].distance:
                 good.append(pair[0])
     if len(good) < s.quality_min_inliers:
-        out["reason"] = (
-            f"the view does not match the reference ({len(good)} feature matches): "
-            "the camera was moved far or the view is blocked"
-        )
+        out["reason"] = message("quality.no_match", lang, n=len(good))
         return out
     src = np.array([kr[m.queryIdx].pt for m in good], dtype=np.float32).reshape(-1, 1, 2)
     dst = np.array([kf[m.trainIdx].pt for m in good], dtype=np.float32).reshape(-1, 1, 2)
@@ -342,9 +353,7 @@ def compare_to_reference(
     n_in = int(inl.sum()) if inl is not None else 0
     out["inliers"] = n_in
     if A is None or n_in < s.quality_min_inliers:
-        out["reason"] = (
-            f"no consistent view change found ({n_in} inliers): view blocked or moved far"
-        )
+        out["reason"] = message("quality.no_homography", lang, n=n_in)
         return out
     h, w = g.shape
     c2 = A @ np.array([w / 2, h / 2, 1.0])
@@ -360,15 +369,18 @@ def compare_to_reference(
         out["tilt_deg"] = -math.degrees(math.atan2(dy, f))
     reasons = []
     if shift / w > s.quality_moved_shift_frac:
-        reasons.append(f"picture shifted {shift:.0f} px ({100 * shift / w:.1f} % of the width)")
+        px, share = f"{shift:.0f}", f"{100 * shift / w:.1f}"
+        reasons.append(message("quality.shifted", lang, px=px, share=share))
     if abs(rot) > s.quality_moved_rotation_deg:
-        reasons.append(f"rotated {rot:.1f}°")
+        reasons.append(message("quality.rotated", lang, deg=f"{rot:.1f}"))
     if abs(math.log(scale)) > math.log1p(s.quality_moved_scale):
-        reasons.append(f"zoom changed ×{scale:.2f}")
+        reasons.append(message("quality.zoom", lang, scale=f"{scale:.2f}"))
+    moved = bool(reasons)
     if hfov_deg and reasons:
-        reasons.append(f"about {out['pan_deg']:+.1f}° pan, {out['tilt_deg']:+.1f}° tilt")
-    out["moved"] = bool(reasons) and not (len(reasons) == 1 and reasons[0].startswith("about"))
-    out["reason"] = "camera moved: " + ", ".join(reasons) if out["moved"] else ""
+        pan, tilt = f"{out['pan_deg']:+.1f}", f"{out['tilt_deg']:+.1f}"
+        reasons.append(message("quality.pan_tilt", lang, pan=pan, tilt=tilt))
+    out["moved"] = moved
+    out["reason"] = message("quality.moved", lang, what=", ".join(reasons)) if moved else ""
     return out
 
 
@@ -463,6 +475,7 @@ def assess_clip(
     reference: np.ndarray | None = None,
     mask: np.ndarray | None = None,
     hfov_deg: float | None = None,
+    lang: str | None = None,
 ) -> QualityReport:
     """Run every quality check on a clip.
 
@@ -480,6 +493,8 @@ def assess_clip(
         Pixels to use (True); :func:`osd_mask` of the frame size when None.
     hfov_deg
         The horizontal field of view, to report a move in degrees.
+    lang
+        Language of the reasons and notes (the language in use when None).
 
     Returns
     -------
@@ -487,7 +502,7 @@ def assess_clip(
         Metrics, failed checks and reasons.
     """
     if len(frames) == 0:
-        msg = "no frames to assess; capture at least one frame"
+        msg = message("quality.no_frames", lang)
         raise InputError(msg)
     sel = osd_mask(frames[0].shape) if mask is None else mask
     rows = [frame_metrics(f, mask=sel) for f in frames]
@@ -500,7 +515,7 @@ def assess_clip(
     )
     counts: dict[str, list[str]] = {}
     for row in rows:
-        for check, why in check_frame(row, reference=ref_metrics):
+        for check, why in check_frame(row, reference=ref_metrics, lang=lang):
             counts.setdefault(check, []).append(why)
     order = ["covered", "exposure", "contrast", "blur", "frozen", "moved"]
     failures: list[str] = []
@@ -509,7 +524,10 @@ def assess_clip(
         whys = counts.get(check, [])
         if len(whys) * 2 >= len(rows):
             failures.append(check)
-            reasons.append(f"{whys[len(whys) // 2]} in {len(whys)}/{len(rows)} frames")
+            why = whys[len(whys) // 2]
+            reasons.append(
+                message("quality.in_frames", lang, why=why, n=len(whys), total=len(rows))
+            )
     if "covered" in failures:  # the rest follows from it
         keep = [i for i, f in enumerate(failures) if f == "covered"]
         failures = [failures[i] for i in keep]
@@ -517,24 +535,22 @@ def assess_clip(
     frozen = frozen_feed(frames, mask=sel)
     if frozen["frozen"] and "covered" not in failures:
         failures.append("frozen")
-        reasons.append(
-            f"frozen feed: {100 * frozen['changed_share']:.3f} % of pixels changed over "
-            f"{len(frames)} frames (clock and name masked)"
-        )
+        share = f"{100 * frozen['changed_share']:.3f}"
+        reasons.append(message("quality.frozen", lang, share=share, n=len(frames)))
     moved = None
     notes = []
     if reference is not None:
         if set(failures) & {"covered", "exposure", "contrast", "blur"}:
-            notes.append("camera-moved check skipped: the picture is not usable")
+            notes.append(message("quality.moved_skipped", lang))
         else:
             moved = compare_to_reference(
-                background_frame(frames), reference, mask=sel, hfov_deg=hfov_deg
+                background_frame(frames), reference, mask=sel, hfov_deg=hfov_deg, lang=lang
             )
             if moved["moved"]:
                 failures.append("moved")
                 reasons.append(moved["reason"])
     if summary["night_ir"] >= 0.5:
-        notes.append("night/IR mode: grey picture")
+        notes.append(message("quality.night", lang))
     report = QualityReport(table, summary, failures, reasons, frozen, moved, notes)
     logger.info(
         "quality of %d frames: %s", len(frames), ", ".join(failures) if failures else "pass"

@@ -39,6 +39,8 @@ from covplan._io import atomic_write_bytes
 from covplan._redact import redact_url
 from covplan.check.quality import QualityReport, assess_clip, background_frame
 from covplan.survey import record_verification
+from covplan.vocab import translate_value
+from covplan.vocab.messages import current_lang, message
 
 __all__ = [
     "MIN_FRAMES",
@@ -100,7 +102,7 @@ class CameraPose:
         problems = _pose_problems(self)
         if problems:
             field_name, value, _ = problems[0]
-            msg = "bad camera pose: " + "; ".join(p[2] for p in problems)
+            msg = message("verify.bad_pose", problems="; ".join(p[2] for p in problems))
             raise InputError(msg, column=field_name, value=value)
 
     @property
@@ -160,17 +162,21 @@ def _pose_problems(pose: CameraPose) -> list[tuple[str, Any, str]]:
             v = math.nan
         ok = math.isfinite(v) and ((lo <= v <= hi) if inclusive else (lo < v < hi))
         if not ok:
-            bracket = f"from {lo:g} to {hi:g}" if inclusive else f"between {lo:g} and {hi:g}"
-            out.append((name, value, f"{name} {value!r} must be {bracket} ({what})"))
+            key = "verify.pose_bracket_incl" if inclusive else "verify.pose_bracket_excl"
+            bracket = message(key, lo=f"{lo:g}", hi=f"{hi:g}")
+            what = message(f"verify.pose_what.{name}")
+            text = message(
+                "verify.pose_range", name=name, value=repr(value), bracket=bracket, what=what
+            )
+            out.append((name, value, text))
     for name in ("x", "y"):
         value = getattr(pose, name)
         if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
-            out.append((name, value, f"{name} {value!r} must be a finite metric coordinate"))
+            out.append((name, value, message("verify.pose_finite", name=name, value=repr(value))))
     has_ll = pose.lon is not None and pose.lat is not None
     has_xy = pose.x is not None and pose.y is not None and pose.crs is not None
     if not (has_ll or has_xy):
-        msg = "give the position as lon/lat, or as x/y with a metric crs"
-        out.append(("lon/lat", None, msg))
+        out.append(("lon/lat", None, message("verify.pose_position")))
     return out
 
 
@@ -235,7 +241,7 @@ def motion_heat(frames: Sequence[np.ndarray], *, warmup: int | None = None) -> n
         float32 array of the frame's height and width, values 0–1.
     """
     if len(frames) < 2:
-        msg = "motion needs a clip of two frames or more; capture more frames"
+        msg = message("verify.two_frames")
         raise InputError(msg)
     n_warm = min(10, len(frames) // 4) if warmup is None else warmup
     mog = cv2.createBackgroundSubtractorMOG2(
@@ -296,19 +302,19 @@ class Verification:
 
 def _metric_targets(targets: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
     if targets.crs is None:
-        msg = "the targets have no CRS; set it (covplan stores targets in EPSG:4326)"
+        msg = message("verify.targets_crs")
         raise CRSError(msg)
     if not len(targets):
         return targets.to_crs(crs) if crs is not None else targets
     metric = CRS.from_user_input(crs) if crs is not None else targets.estimate_utm_crs()
     if not metric.is_projected:
-        msg = f"the CRS for verification must be projected in metres, not {metric.name}"
+        msg = message("verify.crs_metric", name=metric.name)
         raise CRSError(msg)
     out = targets.to_crs(metric)
     bad = ~out.geometry.geom_type.isin(["Point"])
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        msg = "route targets must be Points; give the plan's targets table"
+        msg = message("verify.targets_points")
         raise InputError(msg, row=i + 2, column="geometry", value=out.geometry.iloc[i].geom_type)
     return out
 
@@ -327,6 +333,7 @@ def verify_camera(
     register: str | os.PathLike[str] | None = None,
     check_route: bool | None = None,
     pose_problem: str | None = None,
+    lang: str | None = None,
 ) -> Verification:
     """Check that a camera sees the route targets the plan gives it, well enough.
 
@@ -368,6 +375,9 @@ def verify_camera(
         record says ``route_checked: false``).
     pose_problem
         Why there is no pose (e.g. ``"no --hfov"``), for the not-checked reason.
+    lang
+        Language of the reasons, notes and not-checked lines (the language in use when
+        None); the verdict stays a code (``pass``, ``fail``, ``not checked``).
 
     Returns
     -------
@@ -379,10 +389,11 @@ def verify_camera(
         ``"pass"`` only when every check was done and passed.
     """
     if len(frames) == 0:
-        msg = "no frames to verify; capture a short clip first"
+        msg = message("verify.no_frames", lang)
         raise InputError(msg)
     h, w = frames[0].shape[:2]
-    quality = assess_clip(frames, reference=reference, hfov_deg=pose.hfov_deg if pose else None)
+    hfov = pose.hfov_deg if pose else None
+    quality = assess_clip(frames, reference=reference, hfov_deg=hfov, lang=lang)
     heat = motion_heat(frames) if len(frames) >= MIN_FRAMES else None
     found = _Findings(
         record={
@@ -395,16 +406,14 @@ def verify_camera(
         },
         reasons=list(quality.reasons),
         notes=list(quality.notes),
+        lang=lang,
     )
     moving = None
     if heat is not None:
         moving = heat >= settings.verify_motion_min_heat
         found.record["motion_share"] = round(float(moving.mean()), 5)
     else:
-        found.not_checked.append(
-            f"frozen feed and motion: {len(frames)} frame(s) read, {MIN_FRAMES} or more "
-            "needed (a still image or a one-frame clip cannot show either); capture a clip"
-        )
+        found.not_checked.append(found.say("verify.short_clip", n=len(frames), min=MIN_FRAMES))
     pose = _pose_for_frames(pose, w, h, found)
     table = pd.DataFrame()
     route_asked = (pose is not None or targets is not None) if check_route is None else check_route
@@ -413,11 +422,9 @@ def verify_camera(
         table = _check_route(pose, targets, crs, (w, h), moving, level, found)
         found.record["route_checked"] = True
     elif route_asked:  # asked for, and not possible: never a pass
-        found.not_checked.append(_route_not_checked(pose, targets, pose_problem))
+        found.not_checked.append(_route_not_checked(pose, targets, pose_problem, lang))
     else:
-        found.notes.append(
-            "picture check only: no pose and no route targets given, the route was not checked"
-        )
+        found.notes.append(found.say("verify.picture_only"))
     record = found.record
     record.update(quality.to_record())
     if found.reasons:
@@ -451,21 +458,26 @@ class _Findings:
     reasons: list[str]
     notes: list[str]
     not_checked: list[str] = field(default_factory=list)
+    lang: str | None = None
+
+    def say(self, key: str, **fmt: object) -> str:
+        """Return the message ``key`` in the findings' language."""
+        return message(key, self.lang, **fmt)
 
 
 def _route_not_checked(
-    pose: CameraPose | None, targets: gpd.GeoDataFrame | None, pose_problem: str | None
+    pose: CameraPose | None,
+    targets: gpd.GeoDataFrame | None,
+    pose_problem: str | None,
+    lang: str | None = None,
 ) -> str:
-    """Why the route, asked for, could not be checked."""
+    """Say why the route, asked for, could not be checked."""
     if pose is None:
         why = f" ({pose_problem})" if pose_problem else ""
-        return (
-            f"route: no complete camera pose{why}; give position, heading and hfov "
-            "(e.g. --lon --lat --heading --hfov) to check that the route is in view"
-        )
+        return message("verify.no_pose", lang, why=why)
     if targets is None:
-        return "route: no route targets given; give the plan's targets (--targets)"
-    return "route: the targets hold none for this camera; check its camera_id in the targets"
+        return message("verify.no_targets", lang)
+    return message("verify.no_targets_for_camera", lang)
 
 
 def _pose_for_frames(
@@ -474,9 +486,7 @@ def _pose_for_frames(
     """Return the pose scaled to the frames' resolution (with a note), or the pose itself."""
     if pose is None or (pose.width_px, pose.height_px) == (w, h):
         return pose
-    found.notes.append(
-        f"pose resolution {pose.width_px}x{pose.height_px} scaled to the stream's {w}x{h}"
-    )
+    found.notes.append(found.say("verify.scaled", pw=pose.width_px, ph=pose.height_px, w=w, h=h))
     return CameraPose(**{**pose.__dict__, "width_px": w, "height_px": h})
 
 
@@ -497,10 +507,8 @@ def _check_route(
     found.record.update(n_targets=n, n_in_frame=n_in, share_in_frame=round(n_in / n, 4))
     min_in = settings.verify_min_in_frame
     if n_in < min_in * n:
-        found.reasons.append(
-            f"only {n_in} of {n} route targets ({100 * n_in / n:.0f} %) are in the picture "
-            f"(at least {100 * min_in:.0f} % needed): check heading and tilt"
-        )
+        share, least = f"{100 * n_in / n:.0f}", f"{100 * min_in:.0f}"
+        found.reasons.append(found.say("verify.in_frame", n_in=n_in, n=n, share=share, min=least))
     if moving is not None:
         _check_motion(table, moving, found)
     if n_in:
@@ -563,16 +571,10 @@ def _check_motion(table: pd.DataFrame, moving: np.ndarray, found: _Findings) -> 
     share_motion = float(in_motion.sum() / n_in) if n_in else 0.0
     found.record["share_in_motion"] = round(share_motion, 4)
     if found.record["motion_share"] < s.verify_min_motion_share:
-        found.reasons.append(
-            "no motion seen in the clip: the route cannot be confirmed; "
-            "check again when there is traffic, or with a longer clip"
-        )
+        found.reasons.append(found.say("verify.no_motion"))
     elif n_in and share_motion < s.verify_min_in_motion:
-        found.reasons.append(
-            f"motion is seen on only {100 * share_motion:.0f} % of the route targets in "
-            f"the picture (at least {100 * s.verify_min_in_motion:.0f} % needed): "
-            "the route is not where the plan puts it"
-        )
+        share, least = f"{100 * share_motion:.0f}", f"{100 * s.verify_min_in_motion:.0f}"
+        found.reasons.append(found.say("verify.off_motion", share=share, min=least))
 
 
 def _check_distances(table: pd.DataFrame, found: _Findings) -> None:
@@ -595,7 +597,7 @@ def _check_levels(table: pd.DataFrame, levels: pd.Series, found: _Findings) -> N
     s = settings
     unknown = set(levels.dropna()) - set(s.dori_px_per_m)
     if unknown:
-        msg = f"unknown DORI level(s) {sorted(unknown)}; use {list(s.dori_px_per_m)}"
+        msg = found.say("verify.unknown_level", levels=sorted(unknown), known=list(s.dori_px_per_m))
         raise InputError(msg, column="level", value=sorted(unknown)[0])
     inside = table["in_frame"].to_numpy()
     slant = table["slant_m"].to_numpy()
@@ -607,9 +609,14 @@ def _check_levels(table: pd.DataFrame, levels: pd.Series, found: _Findings) -> N
     if short.any():
         j = int(np.flatnonzero(short)[np.argmin(ppm[short])])
         found.reasons.append(
-            f"{int(short.sum())} route targets in the picture are below their DORI "
-            f"level: {ppm[j]:.0f} px/m at {slant[j]:.0f} m where "
-            f"{need[j]:.0f} px/m ({levels.iloc[j]}) is needed"
+            found.say(
+                "verify.below_level",
+                n=int(short.sum()),
+                ppm=f"{ppm[j]:.0f}",
+                m=f"{slant[j]:.0f}",
+                need=f"{need[j]:.0f}",
+                level=translate_value(levels.iloc[j], found.lang or current_lang()),
+            )
         )
 
 
@@ -617,7 +624,7 @@ def _save_png(path: str | os.PathLike[str], image: np.ndarray) -> Path:
     """Write ``image`` as a PNG at ``path`` (atomically); return where it went."""
     ok, buf = cv2.imencode(".png", image)
     if not ok:  # pragma: no cover - OpenCV always encodes a uint8 BGR image
-        msg = "could not encode the evidence image"
+        msg = message("verify.no_png")
         raise InputError(msg)
     return atomic_write_bytes(path, buf.tobytes())
 
@@ -627,7 +634,7 @@ def _record_in_register(
 ) -> None:
     """Append the record to the survey register; a pass sets the camera's status to verified."""
     if not camera_id:
-        msg = "a camera_id is needed to record the verification in the register"
+        msg = message("verify.need_id")
         raise InputError(msg, file=os.fspath(register), column="camera_id")
     record_verification(
         register,

@@ -19,6 +19,14 @@ if TYPE_CHECKING:  # maps.py imports this module
     from covplan.export.maps import MapData
 
 HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+#: A white box behind a label: cheaper to draw than a halo, and the label stays text in
+#: a PDF (a path effect turns text into outlines that ``pdftotext`` cannot read).
+LABEL_BOX: dict[str, Any] = {
+    "boxstyle": "square,pad=0.12",
+    "fc": "white",
+    "ec": "none",
+    "alpha": 0.8,
+}
 #: The residential-group outline, on the map and in its legend.
 GROUP_LINE: dict[str, Any] = {"color": OUTLINE["group"], "lw": 1.0, "ls": (0, (6, 3))}
 _LABEL = "#222222"
@@ -193,7 +201,7 @@ def _route_labels(ax: Any, data: MapData, box: shapely.Polygon, focus: set[str] 
             style="italic",
             color=_LABEL,
             zorder=9,
-            path_effects=HALO,
+            bbox=LABEL_BOX,
             clip_on=True,
             parse_math=False,
         )
@@ -211,13 +219,15 @@ def _camera_codes(ax: Any, sub: Any, colour: str, marker_scale: float) -> None:
             fontweight="bold",
             color=colour,
             zorder=11,
-            path_effects=HALO,
+            bbox=LABEL_BOX,
             annotation_clip=True,
             parse_math=False,
         )
 
 
-def _cameras(ax: Any, data: MapData, box: shapely.Polygon, marker_scale: float) -> None:
+def _cameras(
+    ax: Any, data: MapData, box: shapely.Polygon, marker_scale: float, codes: bool = True
+) -> None:
     for layer, key in (("existing", "role"), ("new", None)):
         cams = data.clip(layer, box)
         if cams is None or not len(cams):
@@ -237,7 +247,7 @@ def _cameras(ax: Any, data: MapData, box: shapely.Polygon, marker_scale: float) 
                 linewidths=0.7,
                 zorder=10 if role != "unused" else 8,
             )
-            if role != "unused":
+            if role != "unused" and codes:
                 _camera_codes(ax, sub, colour, marker_scale)
 
 
@@ -250,11 +260,15 @@ def draw_layers(
     lang: str,
     label_routes: bool,
     marker_scale: float,
+    codes: bool = True,
+    sheets: Sequence[tuple[tuple[float, float, float, float], str]] = (),
 ) -> None:
     """Draw every layer of ``data`` that meets ``box``, bottom to top.
 
     Group and ward boundaries, buildings, view cones, routes (by coverage or kind;
-    ``focus_routes`` drawn bold), unseen points, route names, cameras with their codes.
+    ``focus_routes`` drawn bold), unseen points, route names, cameras with their codes
+    (``codes=False``: symbols only, on an overview), and the outlines of the ``sheets``
+    printed apart, each with its number.
     """
     del lang  # the layers carry no words; the legend and furniture do
     _boundaries(ax, data, box)
@@ -264,4 +278,26 @@ def draw_layers(
     _unseen(ax, data, box, marker_scale)
     if label_routes and data.routes is not None and len(data.routes):
         _route_labels(ax, data, box, focus_routes)
-    _cameras(ax, data, box, marker_scale)
+    _cameras(ax, data, box, marker_scale, codes)
+    for (x0, y0, x1, y1), text in sheets:
+        ax.plot(
+            [x0, x1, x1, x0, x0],
+            [y0, y0, y1, y1, y0],
+            color="#444444",
+            lw=0.9,
+            ls=(0, (4, 2)),
+            zorder=12,
+        )
+        ax.text(
+            x0 + (x1 - x0) * 0.03,
+            y1 - (y1 - y0) * 0.03,
+            text,
+            ha="left",
+            va="top",
+            fontsize=14,
+            fontweight="bold",
+            color="#444444",
+            zorder=12,
+            bbox=LABEL_BOX,
+            parse_math=False,
+        )

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.patches import FancyArrow, Rectangle
 
 from covplan._style import BUILDING, CAMERA, COVERAGE, KIND
 from covplan.export._draw import GROUP_LINE
@@ -19,7 +19,16 @@ from covplan.vocab import compass_word, label, translate_value
 if TYPE_CHECKING:  # maps.py imports this module
     from covplan.export.maps import MapData
 
-__all__ = ["add_north_arrow", "add_scale_bar", "camera_lines", "legend", "set_extent"]
+__all__ = [
+    "add_north_arrow",
+    "add_scale_bar",
+    "camera_line",
+    "camera_lines",
+    "camera_rows",
+    "legend",
+    "legend_items",
+    "set_extent",
+]
 
 BUILDING_FACE = BUILDING["face"]
 BUILDING_EDGE = BUILDING["edge"]
@@ -134,35 +143,36 @@ def set_extent(ax: Any, bounds: tuple[float, float, float, float], pad_m: float)
     ax.set_aspect("equal", adjustable="box")
 
 
-def legend(ax: Any, data: MapData, lang: str) -> None:
-    handles: list[Any] = [
-        Patch(facecolor=BUILDING_FACE, edgecolor=BUILDING_EDGE, label=label("buildings", lang))
+def legend_items(data: MapData, lang: str) -> list[tuple[str, dict[str, Any], str]]:
+    """Return the legend's entries: ``(kind, style, text)``, kind ``patch|line|marker``.
+
+    Parameters
+    ----------
+    data
+        The page's layers (what they hold decides the entries).
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    list of tuple
+        One entry a symbol on the map.
+    """
+    items: list[tuple[str, dict[str, Any], str]] = [
+        ("patch", {"fc": BUILDING_FACE, "ec": BUILDING_EDGE}, label("buildings", lang))
     ]
     if data.colour_by == "coverage":
         for key in ("covered", "partial", "uncovered", "not_planned"):
-            handles.append(
-                Line2D([], [], color=COVERAGE_COLOURS[key], lw=2.2, label=label(key, lang))
-            )
+            items.append(("line", {"color": COVERAGE_COLOURS[key], "lw": 2.2}, label(key, lang)))
     else:
         kinds = set(data.segments["kind"].astype(str)) if len(data.segments) else set()
         for kind, colour in KIND_COLOURS.items():
             if kind in kinds:
                 text = str(translate_value(kind, lang))
-                handles.append(
-                    Line2D([], [], color=colour, lw=2.2, label=text[:1].upper() + text[1:])
-                )
+                items.append(("line", {"color": colour, "lw": 2.2}, text[:1].upper() + text[1:]))
     if data.new is not None:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="^",
-                ls="",
-                color=CAMERA_COLOURS["new"],
-                ms=8,
-                label=label("new_camera", lang),
-            )
-        )
+        style = {"marker": "^", "color": CAMERA_COLOURS["new"], "ms": 8}
+        items.append(("marker", style, label("new_camera", lang)))
     if data.existing is not None and len(data.existing):
         roles = set(data.existing.get("role", pd.Series(dtype=str)).astype(str))
         for role, key in (
@@ -171,38 +181,64 @@ def legend(ax: Any, data: MapData, lang: str) -> None:
             ("unused", "unused_camera"),
         ):
             if role in roles:
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        marker="o",
-                        ls="",
-                        color=CAMERA_COLOURS[role],
-                        ms=7 if role != "unused" else 5,
-                        label=label(key, lang),
-                    )
-                )
+                style = {
+                    "marker": "o",
+                    "color": CAMERA_COLOURS[role],
+                    "ms": 7 if role != "unused" else 5,
+                }
+                items.append(("marker", style, label(key, lang)))
     if data.cones is not None and len(data.cones):
-        handles.append(
-            Patch(facecolor=CAMERA_COLOURS["new"], alpha=0.25, label=label("view_cone", lang))
-        )
+        style = {"fc": CAMERA_COLOURS["new"], "ec": "none", "alpha": 0.25}
+        items.append(("patch", style, label("view_cone", lang)))
     if data.unseen is not None and len(data.unseen):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="x",
-                ls="",
-                color=COVERAGE_COLOURS["uncovered"],
-                ms=6,
-                label=label("unseen_target", lang),
-            )
-        )
+        style = {"marker": "x", "color": COVERAGE_COLOURS["uncovered"], "ms": 6}
+        items.append(("marker", style, label("unseen_target", lang)))
     if data.groups is not None and len(data.groups):
-        handles.append(Line2D([], [], **GROUP_LINE, label=label("group", lang)))
-    ax.legend(
-        handles=handles, loc="upper left", fontsize=7.5, frameon=False, bbox_to_anchor=(0, 0.80)
-    )
+        items.append(("line", dict(GROUP_LINE), label("group", lang)))
+    return items
+
+
+def legend(ax: Any, data: MapData, lang: str, top: float = 0.80) -> None:
+    """Draw the legend in the side panel ``ax`` (axes coordinates), from ``top`` down.
+
+    Drawn as plain symbols and texts, not a matplotlib legend: the same on every page,
+    quick to draw, and its words stay text in the PDF.
+    """
+    y, step = top, 0.03
+    for kind, style, text in legend_items(data, lang):
+        if kind == "patch":
+            ax.add_patch(
+                Rectangle((0.0, y - 0.008), 0.07, 0.016, transform=ax.transAxes, lw=0.5, **style)
+            )
+        elif kind == "line":
+            st = dict(style)
+            ax.add_line(
+                Line2D(
+                    [0.0, 0.07],
+                    [y, y],
+                    transform=ax.transAxes,
+                    color=st.pop("color"),
+                    lw=st.pop("lw", 2.2),
+                    ls=st.pop("ls", "-"),
+                )
+            )
+        else:
+            st = dict(style)
+            ax.add_line(
+                Line2D(
+                    [0.035],
+                    [y],
+                    transform=ax.transAxes,
+                    ls="",
+                    marker=st["marker"],
+                    color=st["color"],
+                    ms=st["ms"],
+                    mec="white",
+                    mew=0.6,
+                )
+            )
+        ax.text(0.1, y, text, va="center", fontsize=7.5, transform=ax.transAxes, parse_math=False)
+        y -= step
 
 
 def _on_focus(cams: gpd.GeoDataFrame | None, focus: set[str] | None) -> gpd.GeoDataFrame | None:
@@ -211,39 +247,120 @@ def _on_focus(cams: gpd.GeoDataFrame | None, focus: set[str] | None) -> gpd.GeoD
     return cams[cams["route_id"].astype(str).isin(focus)]
 
 
+def camera_rows(
+    data: MapData,
+    box: shapely.Polygon | None,
+    focus: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Return the cameras of a page: new ones, then those to re-aim and keep.
+
+    Parameters
+    ----------
+    data
+        The layers.
+    box
+        The page's extent (None: every camera).
+    focus
+        Route ids: only the cameras on these routes (None: every camera in ``box``).
+
+    Returns
+    -------
+    list of dict
+        ``code``, ``role``, ``heading_deg``, ``heading_now_deg``, ``route_id``,
+        ``route_name``, ``spec_name``, ``phase`` and position ``x``, ``y`` of each camera.
+    """
+    rows: list[dict[str, Any]] = []
+    for layer in ("new", "existing"):
+        gdf = data.clip(layer, box) if box is not None else getattr(data, layer)
+        cams = _on_focus(gdf, focus)
+        if cams is None or not len(cams):
+            continue
+        if layer == "existing":
+            role = cams.get("role", pd.Series("", index=cams.index)).astype(str)
+            cams = cams[role.isin(["reaim", "keep"])]
+        for _, r in cams.iterrows():
+            role = "new" if layer == "new" else str(r.get("role"))
+            rows.append(
+                {
+                    "code": str(r.get("code") if layer == "new" else r.get("number") or ""),
+                    "role": role,
+                    "heading_deg": r.get("heading_deg" if layer == "new" else "heading_new_deg"),
+                    "heading_now_deg": r.get("heading_now_deg"),
+                    "route_id": r.get("route_id"),
+                    "route_name": r.get("route_name"),
+                    "spec_name": r.get("spec_name") if layer == "new" else "",
+                    "phase": r.get("phase"),
+                    "x": float(r.geometry.x),
+                    "y": float(r.geometry.y),
+                }
+            )
+    return rows
+
+
+def camera_line(row: dict[str, Any], lang: str) -> str:
+    """Return one camera as a line of the side panel: code, heading, model or turn, phase.
+
+    Parameters
+    ----------
+    row
+        One of :func:`camera_rows`.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"N01  ĐB 45°  IP dome 2 MP · Giai đoạn 1"``, ``"R01  90° → 180°  N"``.
+    """
+    phase = row.get("phase")
+    when = f" · {translate_value(phase, lang)}" if isinstance(phase, str) and phase else ""
+    if row["role"] == "new":
+        h = row.get("heading_deg")
+        return (
+            f"{row['code']}  {compass_word(_num(h), lang=lang, short=True)} {_deg(h)}"
+            f"  {row.get('spec_name') or ''}{when}"
+        )
+    if row["role"] == "reaim":
+        return (
+            f"{row['code']}  {_deg(row.get('heading_now_deg'))} → {_deg(row.get('heading_deg'))}"
+            f"  {compass_word(_num(row.get('heading_deg')), lang=lang, short=True)}"
+        )
+    return f"{row['code']}  {_deg(row.get('heading_now_deg'))}"
+
+
 def camera_lines(
     data: MapData,
     box: shapely.Polygon,
     lang: str,
-    limit: int = 17,
+    limit: int | None = None,
     focus: set[str] | None = None,
 ) -> list[str]:
-    lines = []
-    new = _on_focus(data.clip("new", box), focus)
-    if new is not None and len(new):
-        for _, r in new.iterrows():
-            h = r.get("heading_deg")
-            phase = r.get("phase")
-            when = f" · {translate_value(phase, lang)}" if isinstance(phase, str) and phase else ""
-            lines.append(
-                f"{r.get('code', '')}  {compass_word(h, lang=lang, short=True)} {_deg(h)}"
-                f"  {r.get('spec_name', '') or ''}{when}"
-            )
-    ex = _on_focus(data.clip("existing", box), focus)
-    if ex is not None and len(ex):
-        ex = ex[ex.get("role", pd.Series("", index=ex.index)).isin(["reaim", "keep"])]
-        for _, r in ex.iterrows():
-            if r.get("role") == "reaim":
-                lines.append(
-                    f"{r.get('number', '')}  {_deg(r.get('heading_now_deg'))}"
-                    f" → {_deg(r.get('heading_new_deg'))}"
-                    f"  {compass_word(r.get('heading_new_deg'), lang=lang, short=True)}"
-                )
-            else:
-                lines.append(f"{r.get('number', '')}  {_deg(r.get('heading_now_deg'))}")
-    if len(lines) > limit:
-        lines = [*lines[: limit - 1], f"… (+{len(lines) - limit + 1})"]
-    return lines
+    """Return the side-panel lines of the cameras on a page (every one by default).
+
+    Parameters
+    ----------
+    data, box, focus
+        As :func:`camera_rows`.
+    lang
+        ``"vi"`` or ``"en"``.
+    limit
+        At most this many lines (None: all; the printed maps continue the list on
+        pages of their own instead of cutting it).
+
+    Returns
+    -------
+    list of str
+        One line a camera.
+    """
+    lines = [camera_line(r, lang) for r in camera_rows(data, box, focus)]
+    return lines if limit is None else lines[:limit]
+
+
+def _num(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _deg(value: Any) -> str:

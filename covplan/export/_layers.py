@@ -207,3 +207,41 @@ def place_on_routes(
     out["along_m"] = out["along_m"].astype(float)
     out["distance_m"] = out["distance_m"].astype(float)
     return out
+
+
+def with_reaim_details(existing: gpd.GeoDataFrame, reaim: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Add the re-aim list's columns (address, group, turn…) to the cameras it lists.
+
+    Rows are matched on the list's ``code`` and the layer's ``number`` (R01…); columns
+    the layer already has are kept as they are, except where the layer's value is empty.
+
+    Parameters
+    ----------
+    existing
+        The existing-cameras layer (``number``, ``role``).
+    reaim
+        The re-aim list (``code``, ``address``…).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``existing`` with the extra columns, index and CRS kept.
+    """
+    if reaim is None or not len(reaim) or "code" not in reaim.columns:
+        return existing
+    if "number" not in existing.columns:
+        return existing
+    table = pd.DataFrame(reaim.drop(columns="geometry", errors="ignore"))
+    table = table.drop_duplicates("code").set_index(table["code"].astype(str).to_numpy())
+    out = existing.copy()
+    key = out["number"].astype(str)
+    for col in table.columns:
+        if col in ("code", "no", "lat", "lon"):
+            continue
+        values = key.map(table[col])
+        if col in out.columns:
+            empty = out[col].isna() | (out[col].astype(str) == "")
+            out[col] = out[col].where(~empty, values)
+        else:
+            out[col] = values
+    return out

@@ -28,6 +28,7 @@ from pyproj import CRS
 from covplan._io import atomic_path
 from covplan.export._layers import to_4326
 from covplan.vocab import LABELS
+from covplan.vocab.fields import CODED, field_alias, value_words
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,39 @@ def _sld(layer: str, qml: str) -> str:
     )
 
 
-def qgis_style(layer: str, lang: str = "vi") -> tuple[str, str]:
+#: A layer's fields for its style and aliases: field name → its distinct coded values.
+Fields = Mapping[str, list[str]]
+
+
+def _field_config(fields: Fields, lang: str) -> str:
+    """Return the QML of the fields' aliases and value maps (QGIS shows these words)."""
+    aliases = "".join(
+        f'<alias field="{escape(f)}" index="{i}" name="{escape(field_alias(f, lang), _Q)}"/>'
+        for i, f in enumerate(fields)
+    )
+    config = []
+    for f, values in fields.items():
+        words = value_words(f, values, lang) if f in CODED else {}
+        if not words:
+            continue
+        entries = "".join(
+            '<Option type="Map">'
+            f'<Option type="QString" name="{escape(w, _Q)}" value="{escape(v, _Q)}"/>'
+            "</Option>"
+            for v, w in words.items()
+        )
+        config.append(
+            f'<field name="{escape(f)}" configurationFlags="NoFlag"><editWidget type="ValueMap">'
+            f'<config><Option type="Map"><Option type="List" name="map">{entries}</Option>'
+            "</Option></config></editWidget></field>"
+        )
+    return f"<fieldConfiguration>{''.join(config)}</fieldConfiguration><aliases>{aliases}</aliases>"
+
+
+_Q = {'"': "&quot;"}
+
+
+def qgis_style(layer: str, lang: str = "vi", fields: Fields | None = None) -> tuple[str, str]:
     """Return the QGIS style (QML and SLD text) of a plan layer in a language.
 
     Parameters
@@ -136,6 +169,9 @@ def qgis_style(layer: str, lang: str = "vi") -> tuple[str, str]:
         A layer name with a template (see :func:`style_names`).
     lang
         ``"vi"`` or ``"en"`` for the legend words.
+    fields
+        The layer's fields and their coded values: the QML then carries each field's
+        alias and a value map of its codes (``edge`` shown as "mép đường").
 
     Returns
     -------
@@ -153,6 +189,9 @@ def qgis_style(layer: str, lang: str = "vi") -> tuple[str, str]:
         raise KeyError(msg)
     words = {k: escape(v[lang], {'"': "&quot;"}) for k, v in LABELS.items()}
     qml = string.Template(path.read_text(encoding="utf-8")).safe_substitute(words)
+    if fields:
+        at = qml.rindex("</qgis>")
+        qml = qml[:at] + _field_config(fields, lang) + qml[at:]
     return qml, _sld(layer, qml)
 
 
@@ -175,7 +214,7 @@ CREATE TABLE IF NOT EXISTS layer_styles (
 """
 
 
-def _add_styles(path: Path, layers: list[str], lang: str) -> int:
+def _add_styles(path: Path, layers: list[str], lang: str, fields: dict[str, Fields]) -> int:
     con = sqlite3.connect(path)
     try:
         geom_cols = dict(
@@ -194,7 +233,7 @@ def _add_styles(path: Path, layers: list[str], lang: str) -> int:
         for layer in layers:
             if layer not in available or layer not in geom_cols:
                 continue
-            qml, sld = qgis_style(layer, lang)
+            qml, sld = qgis_style(layer, lang, fields.get(layer))
             con.execute(
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
                 "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
@@ -206,6 +245,77 @@ def _add_styles(path: Path, layers: list[str], lang: str) -> int:
     finally:
         con.close()
     return n
+
+
+_DATA_COLUMNS_DDL = (
+    """CREATE TABLE IF NOT EXISTS gpkg_data_columns (
+  table_name TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  name TEXT,
+  title TEXT,
+  description TEXT,
+  mime_type TEXT,
+  constraint_name TEXT,
+  CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name)
+)""",
+    """CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (
+  constraint_name TEXT NOT NULL,
+  constraint_type TEXT NOT NULL,
+  value TEXT,
+  min NUMERIC,
+  min_is_inclusive BOOLEAN,
+  max NUMERIC,
+  max_is_inclusive BOOLEAN,
+  description TEXT,
+  CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value)
+)""",
+)
+
+
+def _add_data_columns(path: Path, fields: dict[str, Fields], lang: str) -> None:
+    """Write the fields' aliases and coded values (GeoPackage schema extension).
+
+    ``gpkg_data_columns`` gives every field its alias (``name``, ``title``: what GDAL
+    and QGIS show instead of ``site_kind``) and, for a coded field, an enum constraint in
+    ``gpkg_data_column_constraints`` whose descriptions are the words of its codes (GDAL
+    reads it as a coded field domain).
+    """
+    con = sqlite3.connect(path)
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
+            "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, "
+            "CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
+        )
+        for ddl in _DATA_COLUMNS_DDL:
+            con.execute(ddl)
+        for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+            con.execute(
+                "INSERT OR REPLACE INTO gpkg_extensions (table_name, column_name, "
+                "extension_name, definition, scope) VALUES (?, NULL, 'gpkg_schema', "
+                "'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+                (table,),
+            )
+        for layer, cols in fields.items():
+            for col, values in cols.items():
+                words = value_words(col, values, lang) if col in CODED else {}
+                constraint = f"{layer}_{col}_{lang}" if words else None
+                alias = field_alias(col, lang)
+                con.execute(
+                    "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, "
+                    "title, description, mime_type, constraint_name) "
+                    "VALUES (?, ?, ?, ?, ?, NULL, ?)",
+                    (layer, col, alias, alias, alias, constraint),
+                )
+                for value, word in words.items():
+                    con.execute(
+                        "INSERT OR REPLACE INTO gpkg_data_column_constraints (constraint_name, "
+                        "constraint_type, value, description) VALUES (?, 'enum', ?, ?)",
+                        (constraint, value, word),
+                    )
+        con.commit()
+    finally:
+        con.close()
 
 
 def _prepare(gdf: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
@@ -261,9 +371,15 @@ def write_geopackage(
         The written file.
     """
     target_crs = CRS.from_user_input(crs)
+    fields: dict[str, Fields] = {}
     with atomic_path(path) as tmp:
         for name, gdf in layers.items():
             out = _prepare(gdf, target_crs)
+            fields[name] = {
+                str(c): sorted({str(v) for v in out[c].dropna()}) if c in CODED else []
+                for c in out.columns
+                if c != out.geometry.name
+            }
             geom_type = LAYERS.get(name)
             types = set(out.geometry.geom_type.dropna()) if len(out) else set()
             if types and geom_type and not types <= {geom_type}:
@@ -279,8 +395,9 @@ def write_geopackage(
                     if c != out.geometry.name:
                         out[c] = pd.Series(dtype="string")
             out.to_file(tmp, **kwargs)
+        _add_data_columns(tmp, fields, lang)
         if styles:
-            n = _add_styles(tmp, list(layers), lang)
+            n = _add_styles(tmp, list(layers), lang, fields)
             logger.debug("added %d QGIS styles", n)
     logger.info("wrote %s (%d layers, %s)", path, len(layers), target_crs.to_string())
     return Path(path)

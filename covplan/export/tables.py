@@ -21,25 +21,32 @@ import pandas as pd
 import phonenumbers
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from covplan._frames import empty_gdf
 from covplan._io import atomic_path, atomic_write_text
 from covplan._text import csv_text, inert_xlsx
-from covplan.export._layers import place_on_routes, to_4326, view_range_m
+from covplan.export._layers import to_4326, view_range_m
+from covplan.export.place import LOCATION_COLUMNS, Places, map_links
 from covplan.vocab import compass_word, cost_label, header, label, translate_value
+from covplan.vocab.lists import list_word
+from covplan.vocab.places import heading_arrow
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "INSTALL_COLUMNS",
+    "PRINT_HIDDEN",
     "REAIM_COLUMNS",
     "TEXT_COLUMNS",
     "add_contacts",
     "install_list",
+    "list_summary",
     "localise",
     "national_phone",
+    "print_setup",
     "reaim_list",
     "write_csv",
     "write_geojson",
@@ -57,10 +64,13 @@ INSTALL_COLUMNS: list[str] = [
     "route_id",
     "route_name",
     "location",
+    "near",
     "group_id",
     "group_name",
+    "mount_place",
     "mount_height_m",
     "heading_deg",
+    "heading_arrow",
     "compass",
     "spec_id",
     "spec_name",
@@ -70,6 +80,9 @@ INSTALL_COLUMNS: list[str] = [
     "cost_vnd",
     "phase",
     "range_m",
+    "map_geo",
+    "map_osm",
+    "map_google",
 ]
 
 REAIM_COLUMNS: list[str] = [
@@ -83,15 +96,22 @@ REAIM_COLUMNS: list[str] = [
     "lon",
     "route_id",
     "route_name",
+    "location",
+    "near",
     "group_id",
     "group_name",
     "heading_now_deg",
+    "arrow_now",
     "compass_now",
     "heading_new_deg",
+    "arrow_new",
     "compass_new",
     "turn_deg",
     "retention_days",
     "status",
+    "map_geo",
+    "map_osm",
+    "map_google",
 ]
 
 #: Columns written as text cells: ids and codes keep their leading zeros, phones their 0.
@@ -150,23 +170,43 @@ def _routes_and_groups(
     routes: gpd.GeoDataFrame | None,
     groups: gpd.GeoDataFrame | None,
     crs: Any,
+    *,
+    places: Places | None = None,
+    lang: str = "vi",
+    mounts: pd.Series | None = None,
+    site_ids: pd.Series | None = None,
+    headings: pd.Series | None = None,
+    heights: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Route id/name, place along the route and group id/name for each point."""
+    """Route (the one each point stands on), its human title, the human location and group."""
     given = _col(points, "route_id")
-    placed = (
-        place_on_routes(points, routes, route_ids=given, crs=crs) if routes is not None else None
-    )
-    out = pd.DataFrame(index=points.index)
-    if placed is not None:
-        out["route_id"] = placed["route_id"].where(placed["route_id"].notna(), given)
-        out["along_m"] = placed["along_m"]
+    if places is None and routes is not None and len(routes):
+        places = Places(routes, crs=crs)
+    if places is not None:
+        out = places.locate(
+            points,
+            lang=lang,
+            given=given,
+            mounts=mounts,
+            site_ids=site_ids,
+            headings=headings,
+            heights=heights,
+        )
+        out["route_id"] = out["route_id"].where(out["route_id"].notna(), given)
     else:
+        out = pd.DataFrame(index=points.index)
+        for c in LOCATION_COLUMNS:
+            out[c] = ""
         out["route_id"] = given
         out["along_m"] = np.nan
-    names = _lookup(routes, "route_id", "name")
-    out["route_name"] = [
-        (names.get(str(r)) or str(r)) if r is not None and r == r else "" for r in out["route_id"]
-    ]
+        out["route_name"] = [str(r) if isinstance(r, str) else "" for r in given]
+        ll = to_4326(points).geometry
+        links = [map_links(float(y), float(x)) for x, y in zip(ll.x, ll.y, strict=True)]
+        out["map_geo"] = [t[0] for t in links]
+        out["map_osm"] = [t[1] for t in links]
+        out["map_google"] = [t[2] for t in links]
+        if headings is not None:
+            out["heading_arrow"] = [heading_arrow(h) for h in headings]
     gid = _col(points, "group_id")
     route_group = _lookup(routes, "route_id", "group_id")
     if groups is not None and len(groups):
@@ -202,8 +242,15 @@ def install_list(
     crs: Any = None,
     level: str = "observe",
     lang: str = "vi",
+    places: Places | None = None,
 ) -> gpd.GeoDataFrame:
     """Build the install list: one row per new camera, in walking order, numbered N01, N02 etc.
+
+    Each row says where to go (:mod:`covplan.export.place`): the route the camera
+    stands on (its human title), the distance from a named end, the nearest house
+    number or named building, the mount (a pole's number where OSM has ``ref``),
+    height, heading as an arrow and a compass word, and map links (``geo:``,
+    OpenStreetMap, Google Maps).
 
     Parameters
     ----------
@@ -227,7 +274,10 @@ def install_list(
     level
         DORI level whose range is reported when ``range_m`` is not given.
     lang
-        Language of the place text (``"35 m from the route's start"``).
+        Language of the place text (``"cách miệng kiệt phía đường Chi Lăng 14 m"``).
+    places
+        House numbers, pole numbers and the region's alley word
+        (:func:`covplan.export.place.area_places`); default: the routes alone.
 
     Returns
     -------
@@ -238,8 +288,28 @@ def install_list(
     if len(new_cameras) == 0:
         return empty_gdf([*INSTALL_COLUMNS, "geometry"])
     cams = to_4326(new_cameras)
-    place = _routes_and_groups(cams, routes, groups, crs)
     site_kind = _lookup(sites, "site_id", "kind")
+    site_mount = _lookup(sites, "site_id", "mount")
+    mounts = pd.Series(
+        [
+            m if isinstance(m, str) and m else site_mount.get(str(s))
+            for m, s in zip(_col(cams, "mount"), _col(cams, "site_id"), strict=True)
+        ],
+        index=cams.index,
+        dtype=object,
+    )
+    place = _routes_and_groups(
+        cams,
+        routes,
+        groups,
+        crs,
+        places=places,
+        lang=lang,
+        mounts=mounts,
+        site_ids=_col(cams, "site_id"),
+        headings=pd.to_numeric(_col(cams, "heading_deg"), errors="coerce"),
+        heights=pd.to_numeric(_col(cams, "mount_height_m"), errors="coerce"),
+    )
     spec_name: dict[str, str] = {}
     spec_price: dict[str, float] = {}
     for sid, spec in (catalogue or {}).items():
@@ -256,10 +326,12 @@ def install_list(
     out["lon"] = cams.geometry.x.round(6)
     out["route_id"] = place["route_id"]
     out["route_name"] = place["route_name"]
-    out["location"] = [
-        label("from_start", lang, m=round(a)) if np.isfinite(a) else ""
-        for a in place["along_m"].astype(float)
-    ]
+    out["location"] = place["location"]
+    out["near"] = place["near"]
+    out["mount_place"] = place["mount_place"]
+    out["heading_arrow"] = place["heading_arrow"]
+    for c in ("map_geo", "map_osm", "map_google"):
+        out[c] = place[c]
     out["group_id"] = place["group_id"]
     out["group_name"] = place["group_name"]
     out["mount_height_m"] = pd.to_numeric(_col(cams, "mount_height_m"), errors="coerce").round(1)
@@ -270,7 +342,7 @@ def install_list(
     cost = pd.to_numeric(_col(cams, "cost"), errors="coerce")
     price = pd.Series([spec_price.get(str(s), np.nan) for s in out["spec_id"]], index=out.index)
     out["price_vnd"] = price.where(price.notna(), cost).round(0)
-    out["mount"] = _col(cams, "mount")
+    out["mount"] = mounts
     out["consent"] = [
         cost_label("consent", str(c), lang) if isinstance(c, str) and c else ""
         for c in _col(cams, "consent")
@@ -312,6 +384,8 @@ def reaim_list(
     routes: gpd.GeoDataFrame | None = None,
     groups: gpd.GeoDataFrame | None = None,
     crs: Any = None,
+    lang: str = "vi",
+    places: Places | None = None,
 ) -> gpd.GeoDataFrame:
     """Build the re-aim list: one row per existing camera to turn, numbered R01, R02 and so on.
 
@@ -327,11 +401,16 @@ def reaim_list(
         For the route name and residential group.
     crs
         Metric CRS for distances.
+    lang
+        Language of the place text.
+    places
+        House numbers and the region's alley word (default: the routes alone).
 
     Returns
     -------
     geopandas.GeoDataFrame
         :data:`REAIM_COLUMNS` and geometry (EPSG:4326); index = the input's (pose) index.
+        The route is the one the camera stands by, with a human location and map links.
         No names or phones: see :func:`add_contacts`.
     """
     if len(reaim_poses) == 0:
@@ -357,17 +436,24 @@ def reaim_list(
     out["lat"] = out.geometry.y.round(6)
     out["lon"] = out.geometry.x.round(6)
     place = _routes_and_groups(
-        out.assign(route_id=_col(reaim_poses, "route_id")), routes, groups, crs
+        out.assign(route_id=_col(reaim_poses, "route_id")),
+        routes,
+        groups,
+        crs,
+        places=places,
+        lang=lang,
     )
-    out["route_id"] = place["route_id"]
-    out["route_name"] = place["route_name"]
-    out["group_id"] = place["group_id"]
-    out["group_name"] = place["group_name"]
+    for c in ("route_id", "route_name", "location", "near", "group_id", "group_name"):
+        out[c] = place[c]
+    for c in ("map_geo", "map_osm", "map_google"):
+        out[c] = place[c]
     now = pd.to_numeric(_col(cam, "heading_deg"), errors="coerce").round(0)
     new = pd.to_numeric(reaim_poses["heading_deg"], errors="coerce").round(0)
     out["heading_now_deg"] = now
+    out["arrow_now"] = [heading_arrow(h) for h in now]
     out["compass_now"] = [compass_word(h, lang="en") for h in now]
     out["heading_new_deg"] = new
+    out["arrow_new"] = [heading_arrow(h) for h in new]
     out["compass_new"] = [compass_word(h, lang="en") for h in new]
     out["turn_deg"] = [_turn(a, b) for a, b in zip(now, new, strict=True)]
     out["retention_days"] = pd.to_numeric(_col(cam, "retention_days"), errors="coerce")
@@ -482,14 +568,51 @@ def _cell(value: Any) -> Any:
 
 
 #: Excel number formats by internal column name (text columns get ``@``).
-_NUMBER_FORMATS = {"lat": "0.000000", "lon": "0.000000", "price_vnd": "#,##0", "cost_vnd": "#,##0"}
+_NUMBER_FORMATS = {
+    "lat": "0.000000",
+    "lon": "0.000000",
+    "price_vnd": "#,##0",
+    "cost_vnd": "#,##0",
+    "vnd": "#,##0",
+}
+#: Columns kept in the XLSX for machines but hidden, so the printed page fits:
+#: ids, raw degrees, coordinates and the links a phone opens from the CSV/GeoJSON.
+PRINT_HIDDEN: frozenset[str] = frozenset(
+    {
+        "site_id",
+        "site_kind",
+        "lat",
+        "lon",
+        "route_id",
+        "group_id",
+        "heading_deg",
+        "spec_id",
+        "mount",
+        "price_vnd",
+        "range_m",
+        "map_geo",
+        "camera_id",
+        "owner_id",
+        "heading_now_deg",
+        "heading_new_deg",
+    }
+)
+#: Columns summed in the totals row.
+_TOTAL_COLUMNS = ("price_vnd", "cost_vnd", "vnd", "quantity")
+#: Link columns: the cell shows a short word and opens the URL.
+_LINK_COLUMNS = frozenset({"map_osm", "map_google", "map_geo"})
+#: Long text columns: wrapped, narrower.
+_WRAP_COLUMNS = frozenset(
+    {"route_name", "location", "near", "mount_place", "address", "group_name", "spec_name",
+     "consent", "ask", "notes", "place", "part_label", "note"}
+)  # fmt: skip
 
 
 def _fill_sheet(ws: Any, local: pd.DataFrame, text_idx: set[int]) -> None:
     """Append the bold header row and the rows; text columns as strings, no text a formula."""
     ws.append(list(local.columns))
     for cell in ws[1]:
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
         inert_xlsx(cell)
     for row in local.itertuples(index=False, name=None):
         values = []
@@ -505,15 +628,116 @@ def _fill_sheet(ws: Any, local: pd.DataFrame, text_idx: set[int]) -> None:
             inert_xlsx(cell)  # user text (names, ids, notes) is never a live formula
 
 
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
 def _format_columns(ws: Any, columns: pd.Index, local: pd.DataFrame, text_idx: set[int]) -> None:
     """Set each column's number format (text ``@`` where leading zeros matter) and width."""
+    values = local.to_numpy(dtype=object)
+    heads = [str(h) for h in local.columns]
     for i, col in enumerate(columns, start=1):
         fmt = "@" if (i - 1) in text_idx else _NUMBER_FORMATS.get(col)
         if fmt is not None:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = fmt
-        width = max([len(str(local.columns[i - 1]))] + [len(str(v)) for v in local.iloc[:, i - 1]])
-        ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 50)
+        width = max([len(heads[i - 1])] + [len(str(v)) for v in values[:, i - 1]])
+        cap = 32 if col in _WRAP_COLUMNS else 50
+        ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), cap)
+        if col in _WRAP_COLUMNS:
+            for (cell,) in ws.iter_rows(min_row=1, min_col=i, max_col=i):
+                cell.alignment = _WRAP
+        if col in _LINK_COLUMNS:
+            ws.column_dimensions[get_column_letter(i)].width = 14
+
+
+def _links(ws: Any, columns: pd.Index, lang: str) -> None:
+    """Make the map-link cells clickable: a short word that opens the URL (made by covplan)."""
+    for i, col in enumerate(columns, start=1):
+        if col not in _LINK_COLUMNS:
+            continue
+        for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+            url = cell.value
+            if isinstance(url, str) and url.startswith(("https://", "geo:")):
+                cell.hyperlink = url
+                cell.value = list_word("open_map", lang)
+                cell.style = "Hyperlink"
+
+
+def print_setup(ws: Any, *, hidden: Sequence[str] = (), columns: Sequence[str] = ()) -> None:
+    """Set a sheet up for printing: A4 landscape, fit to the page width, header row repeated.
+
+    Parameters
+    ----------
+    ws
+        An openpyxl worksheet whose first row is the header.
+    hidden
+        Internal column names to hide (kept in the file, not printed).
+    columns
+        The sheet's internal column names, in order.
+    """
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    for i, col in enumerate(columns, start=1):
+        if col in hidden:
+            ws.column_dimensions[get_column_letter(i)].hidden = True
+
+
+def _totals(ws: Any, raw: pd.DataFrame, lang: str) -> None:
+    """Append a bold totals row: the count of rows, and the sums of the money columns."""
+    n = len(raw)
+    row: list[Any] = [None] * len(raw.columns)
+    visible = [i for i, c in enumerate(raw.columns) if c not in PRINT_HIDDEN]
+    at = visible[0] if visible else 0
+    row[at] = list_word("totals_row", lang, n=n)
+    for i, col in enumerate(raw.columns):
+        if col in _TOTAL_COLUMNS:
+            vals = pd.to_numeric(raw[col], errors="coerce")
+            row[i] = round(float(vals.sum())) if vals.notna().any() else None
+    ws.append(row)
+    for i, cell in enumerate(ws[ws.max_row]):
+        cell.font = _BOLD
+        fmt = _NUMBER_FORMATS.get(raw.columns[i]) if i < len(raw.columns) else None
+        if fmt and isinstance(cell.value, int | float):
+            cell.number_format = fmt
+
+
+def list_summary(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Return the summary sheet of a list: rows, rows by group and by phase, whole cost.
+
+    Parameters
+    ----------
+    table
+        A list with internal columns (``group_name``, ``phase``, ``cost_vnd`` when present).
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two columns, ``item`` and ``value`` (localised headers).
+    """
+    rows: list[tuple[str, Any]] = [(list_word("rows", lang), len(table))]
+    if "group_name" in table.columns and len(table):
+        rows.append((list_word("by_group", lang), None))
+        names = table["group_name"].fillna("").astype(str).replace("", label("no_group", lang))
+        for name, n in names.value_counts(sort=False).sort_index().items():
+            rows.append((f"  {name}", int(n)))
+    if "phase" in table.columns and table["phase"].notna().any():
+        rows.append((list_word("by_phase", lang), None))
+        for ph, n in table["phase"].dropna().value_counts().sort_index().items():
+            rows.append((f"  {translate_value(ph, lang)}", int(n)))
+    if "cost_vnd" in table.columns:
+        total = pd.to_numeric(table["cost_vnd"], errors="coerce").sum()
+        rows.append((list_word("whole_cost", lang), round(float(total))))
+    return pd.DataFrame(rows, columns=[list_word("item", lang), list_word("value", lang)])
 
 
 def write_xlsx(
@@ -522,14 +746,20 @@ def write_xlsx(
     *,
     lang: str = "vi",
     sheet: str = "Sheet1",
+    totals: bool = True,
+    summary: pd.DataFrame | bool | None = None,
+    page_titles: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write one or several lists to an XLSX workbook (atomically).
+    """Write one or several lists to an XLSX workbook (atomically), ready to print.
 
     Headers are localised, the header row is bold and frozen, columns are filtered
     and sized; ids, codes and phones are text cells (``@``) so leading zeros survive.
     Text that a spreadsheet would run (``=…``, ``+…``, ``-…``, ``@…``: see
     :func:`covplan._text.formula_like`) is a quote-prefixed text cell, never a formula;
-    numbers stay numbers.
+    numbers stay numbers. Each sheet prints on A4 landscape, fitted to the page width,
+    its header row repeated on every page; machine columns (:data:`PRINT_HIDDEN`) are
+    hidden, map links are clickable, and a bold totals row (a value, not a formula)
+    closes the list.
 
     Parameters
     ----------
@@ -541,6 +771,14 @@ def write_xlsx(
         ``"vi"`` or ``"en"``.
     sheet
         Sheet name when one table is given.
+    totals
+        Append the totals row to each sheet.
+    summary
+        A summary sheet (two columns) appended after the lists; True: built from the
+        first table (:func:`list_summary`).
+    page_titles
+        Sheet name → a title printed at the top of each of its pages (a sheet name
+        holds 31 characters; a route's or group's full name does not).
 
     Returns
     -------
@@ -552,19 +790,54 @@ def write_xlsx(
     wb = Workbook()
     wb.remove(wb.active)
     for name, table in tables.items():
-        ws = wb.create_sheet(title=name[:31])
+        ws = wb.create_sheet(title=_sheet_title(name, wb))
         raw = pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
         local = localise(raw, lang)
         text_idx = {i for i, c in enumerate(raw.columns) if c in TEXT_COLUMNS}
         _fill_sheet(ws, local, text_idx)
         _format_columns(ws, raw.columns, local, text_idx)
+        _links(ws, raw.columns, lang)
         ws.freeze_panes = "A2"
         if ws.max_row > 1:
             ws.auto_filter.ref = ws.dimensions
+        if totals and len(raw):
+            _totals(ws, raw, lang)
+        print_setup(ws, hidden=sorted(PRINT_HIDDEN), columns=list(raw.columns))
+        if page_titles and page_titles.get(name):
+            ws.oddHeader.center.text = str(page_titles[name]).replace("&", "&&")
+            ws.oddHeader.center.size = 12
+    if summary is True and tables:
+        summary = list_summary(next(iter(tables.values())), lang)
+    if isinstance(summary, pd.DataFrame):
+        ws = wb.create_sheet(title=_sheet_title(list_word("summary_sheet", lang), wb))
+        _fill_sheet(ws, summary, set())
+        for i, col in enumerate(summary.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in summary.iloc[:, i - 1]])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(10, width + 2), 60)
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                if isinstance(cell.value, int | float):
+                    cell.number_format = "#,##0"
+        print_setup(ws)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     logger.info("wrote %s", path)
     return Path(path)
+
+
+_BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _sheet_title(name: str, wb: Any) -> str:
+    """Return a valid, unique sheet title: at most 31 characters, none of ``[]:*?/``."""
+    base = str(name).translate(_BAD_SHEET_CHARS).strip().strip("'") or "Sheet"
+    title = base[:31]
+    k = 2
+    taken = {t.lower() for t in wb.sheetnames}
+    while title.lower() in taken:
+        suffix = f" ({k})"
+        title = base[: 31 - len(suffix)] + suffix
+        k += 1
+    return title
 
 
 def write_csv(table: pd.DataFrame, path: str | os.PathLike[str], *, lang: str = "vi") -> Path:
@@ -639,7 +912,8 @@ def write_table(
     sheet
         XLSX sheet name (the stem's name by default).
     formats
-        Which of ``xlsx``, ``csv``, ``geojson`` to write.
+        Which of ``xlsx``, ``csv``, ``geojson`` to write. The XLSX is set up to print
+        and ends with a totals row and a summary sheet (:func:`write_xlsx`).
 
     Returns
     -------
@@ -650,7 +924,9 @@ def write_table(
     written = []
     if "xlsx" in formats:
         written.append(
-            write_xlsx(table, stem.with_suffix(".xlsx"), lang=lang, sheet=sheet or stem.name)
+            write_xlsx(
+                table, stem.with_suffix(".xlsx"), lang=lang, sheet=sheet or stem.name, summary=True
+            )
         )
     if "csv" in formats:
         written.append(write_csv(table, stem.with_suffix(".csv"), lang=lang))

@@ -6,6 +6,7 @@ show :func:`plan_summary`'s figures, through :func:`summary_text` or directly.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,23 @@ from covplan._frames import with_id
 from covplan.area import Area, map_quality
 from covplan.camera.costs import CostModel
 from covplan.export import route_coverage
+from covplan.export.place import route_title
 from covplan.plan.options import PlanOptions
 from covplan.plan.solved import Solved
 from covplan.vocab import cost_label, format_vnd, label
+from covplan.vocab.lists import summary_word
+from covplan.vocab.places import alley_word, resolve_region
 
-__all__ = ["PHASE_KEYS", "bill", "plan_summary", "summary_text"]
+__all__ = [
+    "PHASE_KEYS",
+    "UNSEEN_REASONS",
+    "bill",
+    "plan_summary",
+    "share_text",
+    "summary_text",
+    "sure_text",
+    "unseen_reasons",
+]
 
 #: Vocabulary keys of the phases: 0 pilot (thí điểm), 1 phase 1, 2 phase 2.
 PHASE_KEYS: tuple[str, ...] = ("phase_pilot", "phase_1", "phase_2")
@@ -87,8 +100,10 @@ def _phases(area: Area, solved: Solved) -> dict[str, Any] | None:
     ]
     phase, count = np.unique(ph.pose_phase[ph.pose_phase >= 0], return_counts=True)
     per_phase = {int(k): int(v) for k, v in zip(phase, count, strict=True)}
-    names = area.routes["name"] if "name" in area.routes.columns else pd.Series(dtype=object)
-    pilot_name = str(names.get(ph.pilot_route, "") or "") if ph.pilot_route else ""
+    routes = area.routes
+    pilot_name = ""
+    if ph.pilot_route and ph.pilot_route in routes.index:
+        pilot_name = route_title(routes.loc[ph.pilot_route], routes)
     return {
         "pilot_route": ph.pilot_route,
         "pilot_name": pilot_name or ph.pilot_route,
@@ -97,6 +112,12 @@ def _phases(area: Area, solved: Solved) -> dict[str, Any] | None:
         "by_group": by_group,
         "route_phase": {str(k): int(v) for k, v in ph.route_phase.items()},
     }
+
+
+def _region(area: Area) -> str:
+    """Return the alley word's region: the setting, else where the ward lies."""
+    c = area.boundary.centroid if not area.boundary.is_empty else None
+    return resolve_region(None, c.x, c.y) if c is not None else resolve_region(None)
 
 
 def _consent(mounts: pd.Series, costs: CostModel) -> dict[str, int]:
@@ -184,7 +205,9 @@ def plan_summary(
     Returns
     -------
     dict
-        ``ward``, ``synthetic``, ``new_cameras``, ``reaimed_cameras``, ``kept_cameras``,
+        ``ward``, ``synthetic``, ``region`` (the alley word's region:
+        :func:`covplan.vocab.places.region_of`), ``new_cameras``, ``reaimed_cameras``,
+        ``kept_cameras``,
         ``cost_vnd`` (int: the whole one-off bill), ``cost_parts`` (part → VND),
         ``monthly_vnd``, ``mounts`` (new cameras per mount kind), ``consent`` (new
         cameras whose mount needs someone's agreement), ``map_quality`` (how far the
@@ -194,7 +217,11 @@ def plan_summary(
         plan), ``gap`` (relative, of the primary objective), ``proven``, ``status``,
         ``stages`` (each solver stage's own status, objective, bound, gap, seconds),
         ``greedy_cameras``, counts of targets, unseen targets, sites, poses and
-        non-zeros, ``seconds`` and ``options``.
+        non-zeros, ``unseen_reasons`` (why points are left unseen:
+        :func:`unseen_reasons`), ``unseen_by_route`` (the routes with unseen points,
+        most first), ``seconds`` and ``options``. Solver details (bound, gap, greedy,
+        stages, seconds) are for this file only; :func:`summary_text` says in one
+        line how sure the plan is.
     """
     model = solved.model
     res = model.result
@@ -208,6 +235,7 @@ def plan_summary(
     return {
         "ward": name or (Path(source).name.split(".")[0] if source else ""),
         "synthetic": "demo-ward" in source,
+        "region": _region(area),
         "new_cameras": int((selected & (src == "new")).sum()),
         "reaimed_cameras": int((selected & (src == "reaim")).sum()),
         "kept_cameras": int((selected & (src == "keep")).sum()),
@@ -246,6 +274,8 @@ def plan_summary(
         "greedy_cameras": greedy_new,
         "targets": len(targets),
         "unseen_targets": int((~targets["seen"].astype(bool)).sum()),
+        "unseen_reasons": unseen_reasons(targets, model, budget=solved.budget is not None),
+        "unseen_by_route": _unseen_by_route(area, targets),
         "sites": len(sites),
         "poses": len(poses),
         "nnz": int(model.instance.A.nnz),
@@ -256,42 +286,168 @@ def plan_summary(
     }
 
 
+#: Why a point is left unseen, in the order the summary gives them.
+UNSEEN_REASONS: tuple[str, ...] = ("no_view", "too_few_views", "budget", "one_view", "not_chosen")
+
+
+def unseen_reasons(targets: pd.DataFrame, model: Any, *, budget: bool = False) -> dict[str, int]:
+    """Count the unseen points by why they are unseen.
+
+    ``no_view``: no camera position the plan considered can see the point (houses
+    block it, or it is out of every camera's reach); ``too_few_views``: fewer
+    positions see it than the views it needs (two at alley ends); ``budget``: a
+    budget plan ran out of money; ``one_view``: seen, but by fewer cameras than it
+    needs; ``not_chosen``: it could be seen, but the solver stopped first.
+
+    Parameters
+    ----------
+    targets
+        Targets with ``seen``, ``cover_count`` and ``k_required``.
+    model
+        The solved :class:`covplan.optimise.CameraCover` (its ``instance.A``: which
+        pose sees which target), or None.
+    budget
+        The plan is a budget plan.
+
+    Returns
+    -------
+    dict
+        Reason → number of unseen points (reasons with none left out).
+    """
+    seen = targets["seen"].astype(bool).to_numpy()
+    if seen.all():
+        return {}
+    n = len(seen)
+    k_col = (
+        targets["k_required"]
+        if "k_required" in targets.columns
+        else pd.Series(1, index=targets.index)
+    )
+    c_col = (
+        targets["cover_count"]
+        if "cover_count" in targets.columns
+        else pd.Series(0, index=targets.index)
+    )
+    k_arr = pd.to_numeric(k_col, errors="coerce").fillna(1).to_numpy(dtype=float)
+    c_arr = pd.to_numeric(c_col, errors="coerce").fillna(0).to_numpy(dtype=float)
+    possible = np.full(n, np.inf)
+    inst = getattr(model, "instance", None)
+    A = getattr(inst, "A", None)
+    if A is not None and A.shape[0] == n:
+        banned = np.asarray(getattr(inst, "banned", np.zeros(0, bool)), dtype=bool)
+        sub = A[:, ~banned] if banned.size == A.shape[1] else A
+        possible = np.asarray(sub.sum(axis=1), dtype=float).ravel()
+    why = np.select(
+        [possible == 0, possible < k_arr, np.full(n, bool(budget)), c_arr > 0],
+        ["no_view", "too_few_views", "budget", "one_view"],
+        default="not_chosen",
+    )[~seen]
+    counts = pd.Series(why).value_counts()
+    return {r: int(counts[r]) for r in UNSEEN_REASONS if r in counts.index}
+
+
+def _unseen_by_route(area: Area, targets: pd.DataFrame, top: int = 10) -> list[dict[str, Any]]:
+    unseen = targets[~targets["seen"].astype(bool)]
+    if not len(unseen) or "route_id" not in unseen.columns:
+        return []
+    counts = unseen["route_id"].astype(str).value_counts().head(top)
+    routes = area.routes
+    out = []
+    for rid, n in counts.items():
+        title = str(rid)
+        if rid in routes.index:
+            title = route_title(routes.loc[rid], routes)
+        out.append({"route_id": str(rid), "name": title, "n": int(n)})
+    return out
+
+
+def share_text(n_seen: int, n_targets: int, lang: str = "vi") -> str:
+    """Write a share seen so that it never reads 100 % while a point is unseen.
+
+    The percentage is rounded down to one decimal (99.96 % is "99,9 %"), and the
+    unseen points are counted ("8 điểm chưa thấy").
+
+    Parameters
+    ----------
+    n_seen, n_targets
+        Points seen, and all points.
+    lang
+        ``"vi"`` (decimal comma) or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"99,2 % (8 điểm chưa thấy)"`` or ``"100 %"``.
+
+    Examples
+    --------
+    >>> share_text(9992, 10000)
+    '99,9 % (8 điểm chưa thấy)'
+    """
+    if n_targets <= 0:
+        return "—"
+    missing = n_targets - n_seen
+    if missing <= 0:
+        return "100 %"
+    tenths = math.floor(1000 * n_seen / n_targets)  # floor: never up to 100 %
+    text = f"{tenths // 10},{tenths % 10} %" if lang == "vi" else f"{tenths / 10:.1f} %"
+    return f"{text} ({summary_word('unseen_n', lang, n=missing)})"
+
+
+def sure_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
+    """Say in one line how sure the plan is, from the new-camera bound (never the objective).
+
+    Parameters
+    ----------
+    summary
+        The figures (``proven``, ``new_cameras``, ``bound_new_cameras``, ``budget``).
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        "tối ưu đã chứng minh", or "cách tối ưu tối đa N camera" where N is the plan's
+        new cameras less the proven lower bound on them (a whole number: the bound on
+        a count rounded up).
+    """
+    if summary.get("budget"):
+        return summary_word("sure_budget", lang)
+    if summary.get("proven"):
+        return summary_word("sure_proven", lang)
+    bound = summary.get("bound_new_cameras")
+    new = int(summary.get("new_cameras") or 0)
+    if isinstance(bound, int | float) and math.isfinite(float(bound)):
+        lower = max(0, min(new, math.ceil(float(bound) - 1e-6)))
+        if new - lower <= 0:
+            return summary_word("sure_proven", lang)
+        return summary_word("sure_gap", lang, n=new - lower, bound=lower)
+    return summary_word("sure_unknown", lang)
+
+
 def _coverage_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
     cov = summary.get("coverage", {})
     lines = []
-    overall = cov.get("overall")
-    if overall is not None:
-        lines.append(f"  {label('coverage_overall', lang)}: {overall:.1%}")
+    n_all = int(summary.get("targets") or 0)
+    unseen = int(summary.get("unseen_targets") or 0)
+    if cov.get("overall") is not None and n_all:
+        share = share_text(n_all - unseen, n_all, lang)
+        lines.append(f"  {label('coverage_overall', lang)}: {share}")
     by_group = cov.get("by_group") or {}
     if by_group:
         lines.append(f"  {label('coverage_by_group', lang)}:")
         for gid, g in by_group.items():
-            c = g.get("coverage")
-            text = f"{c:.1%}" if isinstance(c, float) else "—"
+            n_t, n_s = int(g.get("n_targets") or 0), int(g.get("n_seen") or 0)
             gname = g.get("name") or (label("no_group", lang) if gid == "none" else gid)
-            lines.append(f"    {gname}: {text} ({g.get('n_targets', 0)})")
-    if summary.get("unseen_targets"):
-        lines.append(f"  {label('unseen_targets', lang)}: {summary['unseen_targets']}")
-    return lines
-
-
-def _solver_lines(summary: Mapping[str, Any], lang: str) -> list[str]:
-    lines = []
-    bound = summary.get("bound_new_cameras")
-    if bound is not None:
-        text = f"  {label('bound', lang)}: {bound}"
-        if summary.get("proven"):
-            text += f" ({label('proven_optimal', lang)})"
-        lines.append(text)
-    gap = summary.get("gap")
-    if isinstance(gap, int | float) and not summary.get("proven"):
-        lines.append(f"  {label('gap', lang)}: {gap:.2%}")
-    if summary.get("greedy_cameras") is not None:
-        lines.append(f"  {label('greedy_cameras', lang)}: {summary['greedy_cameras']}")
-    seconds = summary.get("seconds") or {}
-    if seconds:
-        parts = ", ".join(f"{k} {v:.1f}" for k, v in seconds.items() if "." not in k)
-        lines.append(f"  {label('seconds', lang)}: {parts}")
+            lines.append(f"    {gname}: {share_text(n_s, n_t, lang)}")
+    if unseen:
+        lines.append(f"  {summary_word('unseen_title', lang, n=unseen)}:")
+        for reason, n in (summary.get("unseen_reasons") or {}).items():
+            lines.append(f"    - {summary_word('why_' + reason, lang, n=n)}")
+        routes = summary.get("unseen_by_route") or []
+        if routes:
+            text = "; ".join(f"{r['name']} ({r['n']})" for r in routes[:5])
+            lines.append(f"    {summary_word('unseen_where', lang)}: {text}")
     return lines
 
 
@@ -344,7 +500,8 @@ def _phase_lines(
         lines.append(f"  {label('phases_title', lang)}:")
         if ph.get("pilot_route"):
             name = ph.get("pilot_name") or ph["pilot_route"]
-            lines.append(f"    {label('pilot_route', lang)}: {name}")
+            word = alley_word("alley", summary.get("region") or "central", lang, capital=True)
+            lines.append(f"    {summary_word('pilot_alley', lang, alley=word)}: {name}")
         for row in ph.get("by_group", []):
             gid = row["group_id"]
             lines.append(
@@ -382,7 +539,10 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
     Returns
     -------
     str
-        A few lines of text.
+        A few lines a ward office reads: cameras new, re-aimed and kept, the whole
+        cost, the share of each group seen (never 100 % while a point is unseen:
+        :func:`share_text`), what is not seen and why, and one line on how sure the
+        plan is (:func:`sure_text`). Solver details are in ``summary.json`` only.
     """
     lines = [f"{label('summary_title', lang)}: {summary.get('ward', '')}".rstrip(": ")]
     if summary.get("synthetic"):
@@ -403,7 +563,7 @@ def summary_text(summary: Mapping[str, Any], lang: str = "vi") -> str:
         for gid, g in (summary.get("coverage", {}).get("by_group") or {}).items()
     }
     lines += _phase_lines(summary, lang, names)
-    lines += _solver_lines(summary, lang)
+    lines.append(f"  {summary_word('sure_title', lang)}: {sure_text(summary, lang)}")
     if summary.get("pareto_text"):
         lines += ["", f"{label('pareto_title', lang)}:", summary["pareto_text"]]
     return "\n".join(lines)

@@ -51,6 +51,11 @@ from covplan.export import (
     write_kmz,
     write_table,
 )
+from covplan.export.kml import write_kmz_set
+from covplan.export.maps import page_plan
+from covplan.export.outreach import write_outreach
+from covplan.export.place import area_places
+from covplan.export.worksheets import located_lists, write_worksheets
 from covplan.plan.summary import bill, summary_text
 from covplan.vocab import cost_label, label
 
@@ -97,6 +102,7 @@ def write_plan(
     tiles: str | None = "OpenStreetMap",
     dpi: int = 130,
     progress: Progress | None = None,
+    region: str | None = None,
 ) -> list[Path]:
     """Write the plan's files into ``out_dir`` (all or nothing).
 
@@ -106,7 +112,12 @@ def write_plan(
     for ``covplan verify --targets``), ``maps.pdf`` (ward map + one page per planned
     route or group), ``map.png`` (the ward map), ``map.html``, ``summary.json``,
     ``summary.txt``; ``plan-vn2000.gpkg`` with ``vn2000``; ``pages/*.png`` (one PNG
-    per map page) with ``page_png``.
+    per map page) with ``page_png``. For the ground (:mod:`covplan.export.worksheets`,
+    :mod:`covplan.export.outreach`): ``worksheets.xlsx`` (a work sheet per route with
+    cameras to install or re-aim) and ``outreach.xlsx`` (a door-to-door list per
+    residential group), and with ``maps`` their PDF pages ``worksheets.pdf`` and
+    ``outreach.pdf``. Every install and re-aim row says where to go: a human location
+    (route, named end, nearest house number, mount) and map links.
 
     Parameters
     ----------
@@ -117,8 +128,8 @@ def write_plan(
     lang
         ``"vi"`` or ``"en"`` for headers, labels and the summary.
     include_contacts
-        Add owners' names and phones to the re-aim list (personal data: off by
-        default, and never in any other file).
+        Add owners' names and phones to the re-aim list and the outreach lists
+        (personal data: off by default, and never in any other file).
     vn2000
         Also write the GeoPackage in VN-2000 / TM-3 107°00' (EPSG:9214).
     maps
@@ -135,6 +146,9 @@ def write_plan(
         PNG resolution.
     progress
         Progress callback (see :data:`Progress`).
+    region
+        The alley word's region (``north``: ngõ, ``central``: kiệt, ``south``: hẻm;
+        default: ``covplan.settings.alley_region``, else where the ward lies).
 
     Returns
     -------
@@ -146,7 +160,7 @@ def write_plan(
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         try:
             _write_all(plan, staging, lang, include_contacts, vn2000, maps, pages, page_png,
-                       html, tiles, dpi, progress or no_progress)  # fmt: skip
+                       html, tiles, dpi, progress or no_progress, region)  # fmt: skip
             written = _commit(staging, out)
         except OSError as err:
             if isinstance(err, BlockingIOError):
@@ -175,16 +189,16 @@ def _write_all(
     tiles: str | None,
     dpi: int,
     progress: Progress,
+    region: str | None = None,
 ) -> None:
     """Write every file of the plan into the staging folder."""
     t0 = time.perf_counter()
     title = f"{label('ward_map', lang)} — {plan.name}" if plan.name else ""
-    _write_lists(plan, staging, lang, include_contacts, progress)
+    _write_lists(plan, staging, lang, include_contacts, progress, region=region, pdf=maps)
     _write_gis(plan, staging, lang, vn2000, title, progress)
     if maps:
         _write_maps(plan, staging, lang, pages, page_png, dpi, progress)
     if html:
-        png = staging / "map.png"
         write_html_map(
             staging / "map.html",
             plan.layers(),
@@ -192,7 +206,7 @@ def _write_all(
             lang=lang,
             tiles=tiles,
             title=title,
-            fallback_png=png.read_bytes() if png.exists() else None,
+            reaim=plan.reaim,
         )
     _write_trade_offs(plan, staging, lang)
     plan.summary.setdefault("seconds", {})["write"] = round(time.perf_counter() - t0, 2)
@@ -217,13 +231,37 @@ def _write_trade_offs(plan: Plan, staging: Path, lang: str) -> None:
 
 
 def _write_lists(
-    plan: Plan, staging: Path, lang: str, include_contacts: bool, progress: Progress
+    plan: Plan,
+    staging: Path,
+    lang: str,
+    include_contacts: bool,
+    progress: Progress,
+    *,
+    region: str | None = None,
+    pdf: bool = True,
 ) -> None:
-    tick = progress("lists", 2)
-    write_table(plan.install, staging / "install", lang=lang, sheet=label("install_sheet", lang))
+    """Write the install and re-aim lists, the work sheets and the outreach lists."""
+    tick = progress("lists", 4)
+    places = area_places(plan.area, region=region)
+    plan.summary["region"] = places.region  # the summary's alley word follows the lists'
+    install, located = located_lists(plan, lang=lang, places=places)
+    write_table(install, staging / "install", lang=lang, sheet=label("install_sheet", lang))
     tick(1)
-    reaim = add_contacts(plan.reaim, plan.contacts) if include_contacts else plan.reaim
+    reaim = add_contacts(located, plan.contacts) if include_contacts else located
     write_table(reaim, staging / "reaim", lang=lang, sheet=label("reaim_sheet", lang))
+    tick(1)
+    write_worksheets(plan, staging, lang=lang, install=install, reaim=located, pdf=pdf)
+    tick(1)
+    write_outreach(
+        plan,
+        staging,
+        lang=lang,
+        include_contacts=include_contacts,
+        install=install,
+        reaim=located,
+        places=places,
+        pdf=pdf,
+    )
     tick(1)
 
 
@@ -242,7 +280,16 @@ def _write_gis(
         tick(1)
     write_kml(staging / "plan.kml", layers, lang=lang, title=title)
     tick(1)
-    write_kmz(staging / "plan.kmz", layers, lang=lang, title=title)
+    write_kmz(staging / "plan.kmz", layers, lang=lang, title=title, reaim=plan.reaim)
+    write_kmz_set(  # one KMZ per residential group and per phase, icons inside
+        staging / "kmz",
+        layers,
+        groups=with_id(plan.area.groups, "group_id"),
+        route_phase=(plan.summary.get("phases") or {}).get("route_phase"),
+        lang=lang,
+        ward=plan.name or "",
+        reaim=plan.reaim,
+    )
     tick(1)
 
 
@@ -289,11 +336,7 @@ def _write_maps(
     progress: Progress,
 ) -> None:
     data = map_data(plan)
-    if pages == "route":
-        planned = data.routes.get("planned", pd.Series(True, index=data.routes.index))
-        n_pages = 1 + int(planned.sum())
-    else:
-        n_pages = 1 + (len(data.groups) if data.groups is not None else 0)
+    page_list = page_plan(data, pages=pages, lang=lang)  # routes with cameras or gaps
     plan_maps(
         data,
         pdf_path=staging / "maps.pdf",
@@ -302,7 +345,8 @@ def _write_maps(
         pages=pages,
         lang=lang,
         dpi=dpi,
-        progress=progress("maps", n_pages),
+        progress=progress("maps", len(page_list)),
+        page_list=page_list,
     )
 
 
@@ -315,7 +359,8 @@ PLAN_NAMES: frozenset[str] = frozenset(
         *(f"{stem}.{ext}" for stem in ("install", "reaim") for ext in ("xlsx", "csv", "geojson")),
         *("plan.gpkg", "plan-vn2000.gpkg", "plan.kml", "plan.kmz", "targets.geojson"),
         *("maps.pdf", "map.png", "map.html", "summary.json", "summary.txt"),
-        *("cost.csv", "pareto.csv", "pages"),
+        *("cost.csv", "pareto.csv", "pages", "kmz"),
+        *("worksheets.xlsx", "worksheets.pdf", "outreach.xlsx", "outreach.pdf"),
     }
 )
 _LINK_TMP = ".covplan-link-"

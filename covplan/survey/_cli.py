@@ -14,10 +14,12 @@ from covplan._redact import redact
 from covplan.survey.read import read_survey
 from covplan.survey.template import write_template
 from covplan.survey.write import write_survey
+from covplan.vocab.messages import MESSAGES as _WORDS
+from covplan.vocab.messages import current_lang, message
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    survey = sub.add_parser("survey", help="the camera register: check, template, convert")
+    survey = sub.add_parser("survey", help=message("survey.help"))
     ssub = survey.add_subparsers(dest="survey_command", metavar="SUBCOMMAND")
     survey.set_defaults(func=lambda args: (survey.print_help(), 0)[1])
 
@@ -32,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the ward's boundary (GeoJSON/GeoPackage polygon): cameras outside are problems",
     )
     check.add_argument(
-        "--lang", choices=["vi", "en"], default="en", help="language of the report (default en)"
+        "--lang", choices=["vi", "en"], default=None, help="language of the report (default vi)"
     )
     check.set_defaults(func=_check)
 
@@ -53,47 +55,65 @@ def register(sub: argparse._SubParsersAction) -> None:
     conv.set_defaults(func=_convert)
 
 
+def _lang_of(args: argparse.Namespace) -> str:
+    """The command's language: its ``--lang``, else the language in use."""
+    return str(getattr(args, "lang", None) or current_lang())
+
+
 def _check(args: argparse.Namespace) -> int:
+    lang = _lang_of(args)
     area = None
     if args.boundary is not None:
         try:
             shapes = gpd.read_file(args.boundary)
         except Exception as err:  # pyogrio/GDAL errors on a bad file
-            print(f"{args.boundary}: cannot be read as a boundary ({type(err).__name__})")
+            why = type(err).__name__
+            print(message("survey.boundary_unreadable", lang, file=args.boundary, why=why))
             return 2
         if shapes.crs is not None:
             shapes = shapes.to_crs("EPSG:4326")
         area = argparse.Namespace(boundary=shapes.geometry.union_all())
     try:
-        survey = read_survey(args.file, lenient=True, area=area, lang=getattr(args, "lang", "en"))
+        survey = read_survey(args.file, lenient=True, area=area, lang=lang)
     except InputError as err:
-        print(f"{args.file}: cannot be read\n  - {redact(str(err))}")
+        text = err.render(
+            message("survey.row", lang, row="{row}"),
+            message("survey.column", lang, column="{column}"),
+        )
+        print(message("survey.unreadable", lang, file=args.file) + f"\n  - {redact(text)}")
         return 2
     n = len(survey.problems)
     print(
-        f"{args.file}: {len(survey.cameras)} cameras read, "
-        f"{len(survey.contacts)} owners with contacts, {n} problem(s), "
-        f"{len(survey.warnings)} warning(s)"
+        message(
+            "survey.check_head",
+            lang,
+            file=args.file,
+            cameras=len(survey.cameras),
+            contacts=len(survey.contacts),
+            problems=n,
+            warnings=len(survey.warnings),
+        )
     )
-    lines = [_line(p) for p in survey.problems]
-    lines += [f"{_line(w)} (warning)" for w in survey.warnings]
+    tag = message("survey.warning_tag", lang)
+    lines = [_line(p, lang) for p in survey.problems]
+    lines += [f"{_line(w, lang)} {tag}" for w in survey.warnings]
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
     if n:
         by_column = Counter(p.column or "-" for p in survey.problems)
         summary = ", ".join(f"{c}: {k}" for c, k in by_column.most_common())
-        print(f"problems by column: {summary}")
+        print(message("survey.by_column", lang, summary=summary))
     sys.stdout.flush()
     return 1 if n else 0
 
 
-def _line(p: Problem) -> str:
+def _line(p: Problem, lang: str = "en") -> str:
     """Return one report line: where, the value (masked by the reader), what to do."""
     where = ", ".join(
         x
         for x in (
-            f"row {p.row}" if p.row is not None else "",
-            f"column {p.column}" if p.column else "",
+            message("survey.row", lang, row=p.row) if p.row is not None else "",
+            message("survey.column", lang, column=p.column) if p.column else "",
         )
         if x
     )
@@ -102,14 +122,17 @@ def _line(p: Problem) -> str:
 
 
 def _template(args: argparse.Namespace) -> int:
-    paths = write_template(args.out, lang=args.lang)
+    lang = _lang_of(args)
+    paths = write_template(args.out, lang=lang)
     for kind, path in paths.items():
-        print(f"{kind}: {path}")
+        word = f"survey.template.{kind}"
+        print(f"{message(word, lang) if word in _WORDS else kind}: {path}")
     return 0
 
 
 def _convert(args: argparse.Namespace) -> int:
-    survey = read_survey(args.file)
-    out = write_survey(survey, args.out, include_contacts=args.include_contacts, lang=args.lang)
-    print(f"{len(survey.cameras)} cameras written to {out}")
+    lang = _lang_of(args)
+    survey = read_survey(args.file, lang=lang)
+    out = write_survey(survey, args.out, include_contacts=args.include_contacts, lang=lang)
+    print(message("survey.converted", lang, n=len(survey.cameras), out=out))
     return 0

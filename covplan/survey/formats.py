@@ -35,6 +35,7 @@ from covplan.survey._sheets import (
     table,
 )
 from covplan.survey.schema import canonical_field
+from covplan.vocab.messages import message
 
 __all__ = ["READERS", "osm_rows"]
 
@@ -43,15 +44,15 @@ def _read_csv(path: Path) -> RawTable:
     file = str(path)
     data = path.read_bytes()
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        msg = "is not a text file (it has NUL bytes); export the sheet as CSV UTF-8 or XLSX"
+        msg = message("survey.nul_bytes")
         raise InputError(msg, file=file)
     try:
         content = decode(data, file)
     except UnicodeDecodeError:
-        msg = "is not readable text; save it again as 'CSV UTF-8' from Excel"
+        msg = message("survey.not_text")
         raise InputError(msg, file=file) from None
     if "\x00" in content:
-        msg = "has NUL characters; export the sheet again as CSV UTF-8 or XLSX"
+        msg = message("survey.nul_chars")
         raise InputError(msg, file=file)
     delim = delimiter(content)
     try:
@@ -59,7 +60,7 @@ def _read_csv(path: Path) -> RawTable:
         # a cell covplan defused ('=…, issue 18) reads back as the text it was written from
         records = [(i + 1, [revive_cell(v) for v in rec]) for i, rec in enumerate(reader)]
     except csv.Error as err:
-        msg = f"is not a valid CSV file ({err}); export it again from the spreadsheet"
+        msg = message("survey.bad_csv", why=err)
         raise InputError(msg, file=file) from None
     return table(file, records)
 
@@ -69,13 +70,13 @@ def _read_xlsx(path: Path) -> RawTable:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds on a damaged file
-        msg = f"is not a readable XLSX workbook ({type(err).__name__}); save it again from Excel"
+        msg = message("survey.bad_xlsx", why=type(err).__name__)
         raise InputError(msg, file=file) from None
     try:
         names = list(wb.sheetnames)
         main = camera_sheet(names)
         if main is None:
-            msg = "has no sheet of cameras; put them on the first sheet"
+            msg = message("survey.no_sheet")
             raise InputError(msg, file=file)
 
         def sheet_rows(name: str) -> list[tuple[int, list[Any]]]:
@@ -98,7 +99,7 @@ def _read_xlsx(path: Path) -> RawTable:
         except InputError:
             raise
         except Exception as err:
-            msg = f"has a damaged sheet ({type(err).__name__}); save it again from Excel"
+            msg = message("survey.damaged_sheet", why=type(err).__name__)
             raise InputError(msg, file=file) from None
     finally:
         wb.close()
@@ -110,12 +111,12 @@ def _read_geojson(path: Path) -> RawTable:
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        msg = f"is not valid GeoJSON ({type(err).__name__}); export it again as GeoJSON"
+        msg = message("survey.bad_geojson", why=type(err).__name__)
         raise InputError(msg, file=file) from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not (isinstance(doc, dict) and isinstance(doc.get("features"), list)):
-        msg = "is not a GeoJSON FeatureCollection of camera points"
+        msg = message("survey.not_collection")
         raise InputError(msg, file=file)
     headers: list[str] = []
     props: list[dict[str, Any]] = []
@@ -163,7 +164,7 @@ def _read_gpkg(path: Path) -> RawTable:
             (n for n in layers if n.lower() != "contacts"), None
         )
         if layer is None:
-            msg = "has no layer of cameras"
+            msg = message("survey.no_layer")
             raise InputError(msg, file=file)
         gdf = pyogrio.read_dataframe(path, layer=layer)
         contacts = None
@@ -172,7 +173,7 @@ def _read_gpkg(path: Path) -> RawTable:
     except InputError:
         raise
     except Exception as err:  # pyogrio/GDAL errors on a damaged file
-        msg = f"is not a readable GeoPackage ({type(err).__name__}); export it again"
+        msg = message("survey.bad_gpkg", why=type(err).__name__)
         raise InputError(msg, file=file) from None
     raw = _from_frame(file, gdf)
     if contacts is not None and len(contacts):
@@ -255,7 +256,7 @@ def _read_osm(path: Path) -> RawTable:
     try:
         root = ElementTree.fromstring(path.read_bytes())
     except Exception as err:  # ParseError, entity bombs (defusedxml), bad encodings
-        msg = f"is not valid OSM XML ({type(err).__name__}); export it again from JOSM"
+        msg = message("survey.bad_osm", why=type(err).__name__)
         raise InputError(msg, file=file) from None
     nodes = []
     problems: list[Problem] = []

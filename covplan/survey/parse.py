@@ -20,6 +20,7 @@ import phonenumbers
 
 from covplan.survey.schema import OWNER_KINDS, STATUSES, unaccent
 from covplan.vocab import SURVEY_VALUES
+from covplan.vocab.messages import message
 
 __all__ = [
     "Heading",
@@ -80,6 +81,56 @@ _R = TypeVar("_R")
 _MEMO_SIZE = 1 << 16
 
 
+class CellError(ValueError):
+    """A cell that cannot be read, as a message of the vocabulary (its text is English).
+
+    Parameters
+    ----------
+    key
+        A key of :data:`covplan.vocab.messages.MESSAGES` (``cell.…``).
+    **fmt
+        Values for the message's placeholders.
+    """
+
+    def __init__(self, key: str, **fmt: object) -> None:
+        self.key = key
+        self.fmt = fmt
+        super().__init__(message(key, "en", **fmt))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``.
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``.
+
+        Returns
+        -------
+        str
+            The sentence (what is wrong and what to write).
+        """
+        return message(self.key, lang, **self.fmt)
+
+
+def cell_text(err: Exception, lang: str) -> str:
+    """Return a cell parser's error in ``lang`` (a foreign ValueError as it is).
+
+    Parameters
+    ----------
+    err
+        The error a parser raised.
+    lang
+        ``"vi"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
+    return err.text(lang) if isinstance(err, CellError) else str(err)
+
+
 def _memo(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """Cache a cell parser's outcome, its ValueError's message included.
 
@@ -96,12 +147,14 @@ def _memo(fn: Callable[_P, _R]) -> Callable[_P, _R]:
             try:
                 hit = (True, fn(*args, **kwargs))
             except ValueError as err:
-                hit = (False, str(err))
+                hit = (False, (err.key, err.fmt) if isinstance(err, CellError) else str(err))
             if len(cache) >= _MEMO_SIZE:
                 cache.clear()
             cache[key] = hit
         ok, result = hit
         if not ok:
+            if isinstance(result, tuple):
+                raise CellError(result[0], **result[1])
             raise ValueError(result)
         return cast(_R, result)
 
@@ -147,13 +200,11 @@ def parse_number(value: str, *, units: tuple[str, ...] = ()) -> float:
                 break
     s = s.replace(" ", "")
     if not _NUMBER.match(s):
-        msg = "is not a number"
-        raise ValueError(msg)
+        raise CellError("cell.not_number")
     s = s.replace(",", ".")
     number = float(s)
     if not math.isfinite(number):  # pragma: no cover - regex excludes inf/nan
-        msg = "is not a finite number"
-        raise ValueError(msg)
+        raise CellError("cell.not_finite")
     return number
 
 
@@ -201,8 +252,7 @@ def parse_resolution(value: str) -> float:
     try:
         return parse_number(s2)
     except ValueError:
-        msg = "is not a resolution; write the horizontal pixels, e.g. 1920, or 2MP, 1080p"
-        raise ValueError(msg) from None
+        raise CellError("cell.not_resolution") from None
 
 
 @_memo
@@ -239,8 +289,7 @@ def parse_retention(value: str) -> float:
     try:
         return parse_number(s)
     except ValueError:
-        msg = "is not a number of days; write e.g. 7 (or '2 tuần', '1 tháng')"
-        raise ValueError(msg) from None
+        raise CellError("cell.not_days") from None
 
 
 # ----------------------------------------------------------------------------- booleans
@@ -274,8 +323,7 @@ def parse_bool(value: str) -> bool:
         return True
     if s in _NO or s in _UNKNOWN:
         return False
-    msg = "is not yes or no; write yes/no (có/không)"
-    raise ValueError(msg)
+    raise CellError("cell.not_yes_no")
 
 
 @_memo
@@ -304,8 +352,7 @@ def parse_adjustable(value: str) -> str:
         return "yes"
     if s in _NO:
         return "no"
-    msg = "is not yes, no or unknown; write yes/no/unknown (có/không/chưa rõ)"
-    raise ValueError(msg)
+    raise CellError("cell.not_adjustable")
 
 
 _KINDS = {
@@ -366,8 +413,7 @@ def parse_owner_kind(value: str) -> str:
     s = _key(value)
     if s in _KINDS:
         return _KINDS[s]
-    msg = f"is not a kind of owner; write one of {', '.join(OWNER_KINDS)}"
-    raise ValueError(msg)
+    raise CellError("cell.not_owner_kind", kinds=", ".join(OWNER_KINDS))
 
 
 _STATUS = {
@@ -434,8 +480,7 @@ def parse_status(value: str) -> str:
         return "surveyed"
     if s in _STATUS:
         return _STATUS[s]
-    msg = f"is not an outreach status; write one of {', '.join(STATUSES)}"
-    raise ValueError(msg)
+    raise CellError("cell.not_status", statuses=", ".join(STATUSES))
 
 
 _CAMERA_TYPES = {
@@ -443,6 +488,7 @@ _CAMERA_TYPES = {
     "co dinh": "fixed",
     "bullet": "bullet",
     "than": "bullet",
+    "than tru": "bullet",
     "dome": "dome",
     "ban cau": "dome",
     "panning": "panning",
@@ -451,6 +497,7 @@ _CAMERA_TYPES = {
     "quay quet": "panning",
     "fisheye": "fisheye",
     "mat ca": "fisheye",
+    "toan canh": "fisheye",
     "360": "fisheye",
 }
 
@@ -477,8 +524,7 @@ def parse_camera_type(value: str) -> str:
     s = _key(value)
     if s in _CAMERA_TYPES:
         return _CAMERA_TYPES[s]
-    msg = "is not a kind of camera; write fixed, dome, bullet, panning (PTZ) or fisheye"
-    raise ValueError(msg)
+    raise CellError("cell.not_camera_type")
 
 
 # ----------------------------------------------------------------------------- headings
@@ -571,8 +617,7 @@ def _single_heading(s: str) -> float:
         num_s, rest = rest, num_s
     deg = float(num_s.replace(",", "."))
     if not 0.0 <= deg <= 360.0:
-        msg = "is out of range; a heading is 0–360 degrees clockwise from north"
-        raise ValueError(msg)
+        raise CellError("cell.heading_range")
     rest = rest.strip(" ()")
     if rest:
         c = _compass(rest)
@@ -580,8 +625,9 @@ def _single_heading(s: str) -> float:
             raise ValueError
         diff = abs((deg - c + 180.0) % 360.0 - 180.0)
         if diff > 45.0:
-            msg = f"gives {deg:g}° and a compass point {c:g}° apart by {diff:g}°; keep one of them"
-            raise ValueError(msg)
+            raise CellError(
+                "cell.heading_conflict", deg=f"{deg:g}", compass=f"{c:g}", diff=f"{diff:g}"
+            )
     return deg % 360.0
 
 
@@ -632,11 +678,7 @@ def parse_heading(value: str) -> Heading:
             return Heading(deg=(lo + span / 2.0) % 360.0, min_deg=lo, max_deg=hi)
     if str(single_err):
         raise single_err
-    msg = (
-        "is not a direction; write degrees clockwise from north (e.g. 135), a compass "
-        "point (N, NE, ĐB, 'Hướng Bắc') or a range for a panning camera (90-180)"
-    )
-    raise ValueError(msg)
+    raise CellError("cell.not_heading")
 
 
 # ----------------------------------------------------------------------------- phones
@@ -674,6 +716,25 @@ class Phone:
     e164: str
     national: str
     warning: str | None = None
+    old_prefix: str | None = None
+
+    def warning_text(self, lang: str) -> str | None:
+        """Return :attr:`warning` in ``lang`` (None when there is none).
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``.
+
+        Returns
+        -------
+        str or None
+            The warning.
+        """
+        if self.old_prefix is None:
+            return self.warning
+        new = OLD_MOBILE_PREFIXES[self.old_prefix]
+        return message("cell.old_mobile", lang, old=self.old_prefix, new=new)
 
 
 def format_national(e164: str) -> str:
@@ -822,11 +883,13 @@ def _parse_one(first: str) -> Phone:
     warning = None
     if len(national) == 11 and national[:4] in OLD_MOBILE_PREFIXES:
         new = OLD_MOBILE_PREFIXES[national[:4]] + national[4:]
-        warning = (
-            f"is an old 11-digit mobile number (renumbered in 2018): replace its first four "
-            f"digits {national[:4]} with {OLD_MOBILE_PREFIXES[national[:4]]}"
+        old_prefix: str | None = national[:4]
+        warning = message(
+            "cell.old_mobile", "en", old=old_prefix, new=OLD_MOBILE_PREFIXES[national[:4]]
         )
         national = new
+    else:
+        old_prefix = None
     fast = _fast_mobile(national) if warning is None else None
     if fast is not None:
         return fast
@@ -835,14 +898,10 @@ def _parse_one(first: str) -> Phone:
     except phonenumbers.NumberParseException:
         num = None
     if num is None or not phonenumbers.is_valid_number(num):
-        msg = (
-            "is not a valid Vietnamese phone number; write 10 digits like 0905 123 456 "
-            "(or a landline with its area code, 0234 3822 123)"
-        )
-        raise ValueError(msg)
+        raise CellError("cell.not_phone")
     e164 = str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
     national_form = str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
-    return Phone(e164=e164, national=national_form, warning=warning)
+    return Phone(e164=e164, national=national_form, warning=warning, old_prefix=old_prefix)
 
 
 # ----------------------------------------------------------------------------- addresses

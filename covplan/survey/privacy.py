@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 
 from covplan._errors import InputError
+from covplan.vocab.messages import message, os_error_text
 
 __all__ = ["key_path", "owner_key", "pseudonym"]
 
@@ -76,24 +77,20 @@ def owner_key() -> bytes:
         else:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32) + "\n")
-            logger.warning(
-                "created a new owner-id key file at %s (permissions 0600); keep it and a "
-                "backup outside any repository: with another key owners get other ids",
-                path,
-            )
+            logger.warning("%s", message("survey.key_created", path=path))
             _logged.add(str(path))
     try:
         key = path.read_bytes().strip()
     except OSError as err:
-        msg = f"cannot read the owner-id key file: {err.strerror}; fix its permissions"
+        msg = message("survey.key_unreadable", why=os_error_text(err))
         raise InputError(msg, file=path) from None
     if not key:
-        msg = "the owner-id key file is empty; delete it to get a new key, or restore the backup"
+        msg = message("survey.key_empty")
         raise InputError(msg, file=path)
     if str(path) not in _logged:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
-            logger.warning("owner-id key file %s is readable by others; chmod 600 it", path)
+            logger.warning("%s", message("survey.key_open", path=path))
         logger.info("owner ids keyed by the key file %s", path)
         _logged.add(str(path))
     return key

@@ -45,6 +45,7 @@ from covplan.survey.schema import (
     empty_contacts,
 )
 from covplan.vocab import survey_report
+from covplan.vocab.messages import message, os_error_text, use_lang
 
 __all__ = ["VN_LAT", "VN_LON", "read_survey", "survey_from_osm_cameras"]
 
@@ -70,12 +71,10 @@ def _build(raw: RawTable, *, area: Any = None, lenient: bool = False, lang: str 
         msg = survey_report("unknown_columns", lang, n=len(cols.unknown), columns=shown + more)
         warnings.append(Problem(msg, raw.file, 1))
     if not (cols.has_latlon or cols.has_split or cols.has_geopoint or raw.points is not None):
-        msg = (
-            "has no coordinate columns; add 'lat' and 'lon' (Vĩ độ, Kinh độ) in decimal "
-            "degrees, or a geopoint column 'location' ('lat lon alt accuracy')"
+        problems.append(Problem(message("survey.no_coordinates_column", lang), raw.file, 1))
+        return _finish(
+            raw, problems, empty_cameras(), empty_contacts(), lenient, warnings, names, lang
         )
-        problems.append(Problem(msg, raw.file, 1))
-        return _finish(raw, problems, empty_cameras(), empty_contacts(), lenient, warnings, names)
     ctx = RowContext(raw=raw, cols=cols, key=owner_key(), boundary=_boundary(area), lang=lang)
     records: list[dict[str, Any]] = []
     for n_data, (rownum, values) in enumerate(raw.rows):
@@ -96,7 +95,7 @@ def _build(raw: RawTable, *, area: Any = None, lenient: bool = False, lang: str 
         else empty_contacts()
     )
     contacts_df.index = pd.Index(contacts_df["owner_id"].to_numpy(), dtype="object")
-    return _finish(raw, problems, cameras, contacts_df, lenient, warnings, names)
+    return _finish(raw, problems, cameras, contacts_df, lenient, warnings, names, lang)
 
 
 def _known_names(raw: RawTable, cols: Columns) -> set[str]:
@@ -210,15 +209,13 @@ def _finish(
     lenient: bool,
     warnings: list[Problem] | None = None,
     names: set[str] | None = None,
+    lang: str = "en",
 ) -> Survey:
     known, seen = KnownNames.of(names or ()), dict[str, str]()
     problems = [_safe(p, known, seen) for p in problems]
     warnings = [_safe(p, known, seen) for p in warnings or []]
     if problems and not lenient:
-        msg = (
-            f"{raw.file}: {len(problems)} problem(s) in the survey; fix them and read it again "
-            "(or read with lenient=True for a report)"
-        )
+        msg = message("survey.problems", lang, file=raw.file, n=len(problems))
         raise InputError(msg, file=raw.file, problems=problems)
     for w in warnings:
         logger.warning("%s", w)
@@ -278,19 +275,20 @@ def read_survey(
     """
     p = Path(path)
     if not p.is_file():
-        msg = "does not exist or is not a file; check the path"
-        raise InputError(msg, file=p)
+        raise InputError(message("survey.no_file", lang), file=p)
+    with use_lang(lang):  # the readers' messages (covplan.survey.formats) in ``lang``
+        return _read(p, area=area, lenient=lenient, lang=lang)
+
+
+def _read(p: Path, *, area: Any, lenient: bool, lang: str) -> Survey:
+    """Read and validate ``p`` (its suffix known to be a file's)."""
     reader = READERS.get(p.suffix.lower())
     if reader is None:
-        msg = (
-            f"has an unknown suffix {p.suffix!r}; use .csv, .xlsx, .geojson, .gpkg or .osm "
-            "(save .xls files again as .xlsx)"
-        )
-        raise InputError(msg, file=p)
+        raise InputError(message("survey.bad_suffix", lang, suffix=repr(p.suffix)), file=p)
     try:
         raw = reader(p)
     except OSError as err:
-        msg = f"cannot be read: {err.strerror}"
+        msg = message("survey.cannot_read", lang, why=os_error_text(err, lang))
         raise InputError(msg, file=p) from None
     return _build(raw, area=area, lenient=lenient, lang=lang)
 

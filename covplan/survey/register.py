@@ -30,6 +30,7 @@ from covplan.survey import parse as P  # noqa: N812
 from covplan.survey._sheets import camera_sheet, decode, delimiter, find_header
 from covplan.survey.schema import canonical_field, unaccent
 from covplan.vocab import survey_header, survey_value
+from covplan.vocab.messages import current_lang, message
 
 __all__ = ["record_verification", "set_status", "verifications_path"]
 
@@ -59,7 +60,7 @@ def _status_value(status: str) -> str:
     try:
         return P.parse_status(P.text(status))
     except ValueError as err:
-        raise InputError(str(err), column="status", value=status) from None
+        raise InputError(P.cell_text(err, current_lang()), column="status", value=status) from None
 
 
 def _label(header: str, status: str) -> str:
@@ -75,7 +76,7 @@ def _locate(file: str, grid: list[list[Any]], camera_id: str) -> tuple[int, int,
     header = [P.text(v) for v in grid[h]] if grid else []
     fields = [canonical_field(x) if x else None for x in header]
     if "camera_id" not in fields:
-        msg = "has no camera id column; the register needs one to update a camera"
+        msg = message("survey.no_id_column")
         raise InputError(msg, file=file)
     id_col = fields.index("camera_id")
     st_col = fields.index("status") if "status" in fields else None
@@ -84,7 +85,7 @@ def _locate(file: str, grid: list[list[Any]], camera_id: str) -> tuple[int, int,
         row = grid[i]
         if id_col < len(row) and P.text(row[id_col]) == want:
             return h, id_col, st_col, i
-    msg = "is not a camera in this register; check the camera id"
+    msg = message("survey.not_in_register")
     raise InputError(msg, file=file, column=header[id_col], value=camera_id)
 
 

@@ -26,6 +26,7 @@ from covplan.survey.columns import Columns
 from covplan.survey.privacy import pseudonym
 from covplan.survey.schema import BOOL_COLUMNS
 from covplan.vocab import survey_report
+from covplan.vocab.messages import MESSAGES, message
 
 __all__ = [
     "VN_LAT",
@@ -66,9 +67,20 @@ def _mask(value: str) -> str:
 class RowProblems:
     """Problems of one row, with where they are."""
 
-    def __init__(self, file: str, row: int, headers: list[str], cols: Columns) -> None:
+    def __init__(
+        self, file: str, row: int, headers: list[str], cols: Columns, lang: str = "en"
+    ) -> None:
         self.file, self.row, self.headers, self.cols = file, row, headers, cols
+        self.lang = lang
         self.problems: list[Problem] = []
+
+    def say(self, key: str, **fmt: object) -> str:
+        """Return the message ``key`` in the report's language."""
+        return message(key, self.lang, **fmt)
+
+    def why(self, err: Exception) -> str:
+        """Return a cell parser's error in the report's language."""
+        return P.cell_text(err, self.lang)
 
     def add(self, field_name: str | None, value: Any, message: str) -> None:
         """Report a problem in ``field_name``'s column (None: the whole row)."""
@@ -95,6 +107,12 @@ class RowContext:
     seen_keys: dict[tuple[Any, ...], int] = field(default_factory=dict)
     n_generated: int = 0
     lang: str = "en"
+
+
+def _what(name: str, what: str, lang: str) -> str:
+    """Return what to write in a numeric column, in ``lang`` (English text when unknown)."""
+    key = f"survey.what.{name}"
+    return message(key, lang) if key in MESSAGES else what
 
 
 def owner_pseudonym(name: str, address: str, phone: P.Phone | None, key: bytes) -> str:
@@ -139,7 +157,7 @@ def _camera_id(
         return cid, True
     keep = "camera_id" not in ctx.cols.idx
     if not keep:
-        r.add("camera_id", None, "has no camera id; give each camera one, e.g. C01")
+        r.add("camera_id", None, r.say("survey.no_id"))
     ctx.n_generated += 1
     return f"C{n_data + 1:03d}", keep
 
@@ -175,7 +193,7 @@ def _geopoint_text(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> tu
     parts = [p for p in re.split(r"[\s,;]+", gp) if p]
     if len(parts) < 2:
         if gp:
-            r.add("location", gp, "is not a geopoint; write 'lat lon' e.g. '16.4712 107.5923'")
+            r.add("location", gp, r.say("survey.not_geopoint"))
         return "", ""
     if len(parts) >= 4 and "precision" not in ctx.cols.split:
         try:
@@ -186,9 +204,9 @@ def _geopoint_text(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> tu
             r.add(
                 "location",
                 gp,
-                f"has a GPS accuracy of {acc:g} m, coarser than "
-                f"{settings.survey_max_gps_error_m:g} m; take the point again outdoors "
-                "or place it on the map",
+                r.say(
+                    "survey.gps_coarse", acc=f"{acc:g}", max=f"{settings.survey_max_gps_error_m:g}"
+                ),
             )
     return parts[0], parts[1]
 
@@ -223,19 +241,17 @@ def _check_coordinates(
         r.add(
             coord_field,
             None,
-            "has no coordinates; put the camera on the map (lat, lon in decimal degrees)",
+            r.say("survey.no_coordinates"),
         )
         return math.nan, math.nan, False
     shown = f"{lat_s}, {lon_s}"
     try:
         lat, lon = _parse_coord(lat_s), _parse_coord(lon_s)
     except ValueError:
-        r.add(
-            coord_field, shown, "are not coordinates; write decimal degrees, e.g. 16.4712, 107.5923"
-        )
+        r.add(coord_field, shown, r.say("survey.not_coordinates"))
         return math.nan, math.nan, False
     if lat == 0.0 and lon == 0.0:
-        r.add(coord_field, shown, "is 0, 0: the GPS had no fix; take the point again")
+        r.add(coord_field, shown, r.say("survey.zero_zero"))
         return lat, lon, False
     if _in_vn(lat, lon):
         return lat, lon, True
@@ -243,17 +259,16 @@ def _check_coordinates(
         r.add(
             coord_field,
             shown,
-            "has latitude and longitude swapped (Vietnam's latitudes are 8–23.5, "
-            "longitudes 102–110); swap the two columns",
+            r.say("survey.swapped"),
         )
         return lon, lat, True
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        r.add(coord_field, shown, "are impossible coordinates; write decimal degrees")
+        r.add(coord_field, shown, r.say("survey.impossible"))
     else:
         r.add(
             coord_field,
             shown,
-            "is outside Vietnam; check the point (decimal degrees, latitude first)",
+            r.say("survey.outside_vietnam"),
         )
     return lat, lon, False
 
@@ -271,8 +286,7 @@ def _check_precision(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> 
         r.add(
             "precision",
             acc_s,
-            f"is a GPS accuracy coarser than {settings.survey_max_gps_error_m:g} m; "
-            "take the point again outdoors or place it on the map",
+            r.say("survey.gps_coarse_cell", max=f"{settings.survey_max_gps_error_m:g}"),
         )
 
 
@@ -288,8 +302,7 @@ def _check_in_ward(
         r.add(
             coord_field,
             f"{lat:.6f}, {lon:.6f}",
-            f"is outside the ward (about {dist_m:.0f} m beyond its boundary); "
-            "check the point or the ward",
+            r.say("survey.outside_ward", m=f"{dist_m:.0f}"),
         )
 
 
@@ -316,11 +329,11 @@ def _phone(r: RowProblems, cols: Columns, values: Sequence[Any]) -> list[P.Phone
     try:
         phones = P.parse_phones(phone_s)
     except ValueError as err:
-        r.add("phone", phone_s, str(err))
+        r.add("phone", phone_s, r.why(err))
         return []
     for phone in phones:
         if phone.warning:
-            r.add("phone", phone_s, phone.warning)
+            r.add("phone", phone_s, phone.warning_text(r.lang) or phone.warning)
     return phones
 
 
@@ -338,13 +351,13 @@ def _owner_kind(ctx: RowContext, r: RowProblems, values: Sequence[Any]) -> str:
         r.add(
             "owner_kind",
             None,
-            "is empty; say who owns the camera: household, business, agency, school or public",
+            r.say("survey.owner_kind_empty"),
         )
         return ""
     try:
         return P.parse_owner_kind(kind_s)
     except ValueError as err:
-        r.add("owner_kind", kind_s, str(err))
+        r.add("owner_kind", kind_s, r.why(err))
         return ""
 
 
@@ -387,7 +400,7 @@ def _panning_range(
         r.add(
             "heading_min_deg",
             f"{lo_s}–{hi_s}",
-            "is not a panning range; write both ends in degrees 0–360 (e.g. 90 and 180)",
+            r.say("survey.not_range"),
         )
         return hd
     span = (hi - lo) % 360.0 or (360.0 if hi != lo else 0.0)
@@ -401,7 +414,7 @@ def _direction(r: RowProblems, cols: Columns, values: Sequence[Any]) -> dict[str
     try:
         hd = P.parse_heading(heading_s)
     except ValueError as err:
-        r.add("heading_deg", heading_s, str(err))
+        r.add("heading_deg", heading_s, r.why(err))
         hd = P.Heading()
     hd = _panning_range(r, cols, values, hd)
     return {"heading_deg": hd.deg, "heading_min_deg": hd.min_deg, "heading_max_deg": hd.max_deg}
@@ -431,10 +444,11 @@ def _number(
         else:
             x = P.parse_number(s, units=units)
     except ValueError as err:
-        r.add(name, s, f"{err}; write {what}")
+        r.add(name, s, r.say("survey.number_then", why=r.why(err), what=_what(name, what, r.lang)))
         return math.nan
     if not lo <= x <= hi:
-        r.add(name, s, f"is out of range; write {what} ({lo:g}–{hi:g})")
+        what_l = _what(name, what, r.lang)
+        r.add(name, s, r.say("survey.out_of_range", what=what_l, lo=f"{lo:g}", hi=f"{hi:g}"))
         return math.nan
     return x
 
@@ -446,7 +460,7 @@ def _camera_properties(r: RowProblems, cols: Columns, values: Sequence[Any]) -> 
         try:
             P.parse_camera_type(type_s)
         except ValueError as err:
-            r.add("camera_type", type_s, str(err))
+            r.add("camera_type", type_s, r.why(err))
     return {name: _number(r, values, name, *spec) for name, spec in NUMBERS.items()}
 
 
@@ -461,19 +475,19 @@ def _flags_and_status(r: RowProblems, cols: Columns, values: Sequence[Any]) -> d
         try:
             out[name] = P.parse_bool(s)
         except ValueError as err:
-            r.add(name, s, str(err))
+            r.add(name, s, r.why(err))
             out[name] = False
     s = cols.get(values, "adjustable")
     try:
         out["adjustable"] = P.parse_adjustable(s)
     except ValueError as err:
-        r.add("adjustable", s, str(err))
+        r.add("adjustable", s, r.why(err))
         out["adjustable"] = "unknown"
     s = cols.get(values, "status")
     try:
         out["status"] = P.parse_status(s)
     except ValueError as err:
-        r.add("status", s, str(err))
+        r.add("status", s, r.why(err))
         out["status"] = "surveyed"
     return out
 
@@ -496,11 +510,10 @@ def _stream_url(r: RowProblems, cols: Columns, values: Sequence[Any]) -> str:
         r.add(
             "stream_url",
             clean,
-            "contains a user name or password; it was removed: keep passwords in "
-            "the system keyring, never in the survey",
+            r.say("survey.url_credentials"),
         )
     if not _STREAM_SCHEME.match(clean):
-        r.add("stream_url", clean, "is not a stream URL; write rtsp://… or http://…")
+        r.add("stream_url", clean, r.say("survey.not_url"))
         return ""
     return clean
 
@@ -550,8 +563,7 @@ def _unique(
             r.add(
                 None,
                 None,
-                f"repeats row {ctx.seen_keys[dup_key]} (same place, direction and owner): "
-                f"rows {ctx.seen_keys[dup_key]} and {rownum} are one camera; delete one of them",
+                r.say("survey.repeats", first=ctx.seen_keys[dup_key], row=rownum),
             )
             keep = False
         ctx.seen_keys.setdefault(dup_key, rownum)
@@ -587,7 +599,7 @@ def build_row(
         camera) and the row's problems.
     """
     cols = ctx.cols
-    r = RowProblems(ctx.raw.file, rownum, ctx.raw.headers, cols)
+    r = RowProblems(ctx.raw.file, rownum, ctx.raw.headers, cols, ctx.lang)
     cid, keep = _camera_id(ctx, r, values, n_data)
     rec: dict[str, Any] = {"camera_id": cid}
     rec["lat"], rec["lon"], coords_ok = _position(ctx, r, values, rownum)

@@ -74,7 +74,7 @@ def _write_sheet(path: Path, lang: str) -> None:
     assert ws is not None
     ws.title = "cameras"
     guide = wb.create_sheet("hướng dẫn" if lang == "vi" else "guide")
-    guide.append(["Cột / Column", "Hướng dẫn", "Guide"])
+    guide.append(["Cột", "Hướng dẫn"] if lang == "vi" else ["Column", "Guide"])
     for j, (field, _en, vi_help, en_help) in enumerate(FORM_FIELDS, start=1):
         label = survey_header(field, lang)
         cell = ws.cell(row=1, column=j, value=label)
@@ -91,10 +91,12 @@ def _write_sheet(path: Path, lang: str) -> None:
             dv.error = "Chọn trong danh sách / pick from the list"
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}500")
-        guide.append([f"{survey_header(field)} / {field}", vi_help, en_help])
+        if lang == "vi":
+            guide.append([survey_header(field, "vi"), vi_help])
+        else:
+            guide.append([field, en_help])
     guide.column_dimensions["A"].width = 34
     guide.column_dimensions["B"].width = 70
-    guide.column_dimensions["C"].width = 50
     ws.freeze_panes = "A2"
     with atomic_path(path) as tmp:
         wb.save(tmp)

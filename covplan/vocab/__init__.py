@@ -120,6 +120,26 @@ HEADERS: dict[str, dict[str, str]] = _nfc(
         "number": ("Số hiệu", "Number"),
         "hfov_deg": ("Góc nhìn ngang (độ)", "Horizontal FOV (°)"),
         "cost_vnd": ("Chi phí trọn gói (VNĐ)", "Whole cost (VND)"),
+        # -- find the spot (covplan.export.place, issue 13)
+        "near": ("Gần nhà số / công trình", "Nearest house or landmark"),
+        "mount_place": ("Gắn lên", "Mounted on"),
+        "heading_arrow": ("Mũi tên hướng", "Heading arrow"),
+        "arrow_now": ("Mũi tên hiện tại", "Arrow now"),
+        "arrow_new": ("Mũi tên mới", "New arrow"),
+        "map_geo": ("Liên kết geo: (điện thoại)", "geo: link (phone)"),
+        "map_osm": ("Bản đồ OpenStreetMap", "OpenStreetMap"),
+        "map_google": ("Bản đồ Google", "Google Maps"),
+        "place": ("Vị trí", "Where"),
+        # -- work sheets and outreach lists (covplan.export.worksheets / outreach, issue 13)
+        "what_to_do": ("Việc cần làm", "What to do"),
+        "installed": ("Đã lắp", "Installed"),
+        "checked": ("Đã kiểm tra hình", "Picture checked"),
+        "notes": ("Ghi chú", "Notes"),
+        "visit_kind": ("Loại việc", "Visit"),
+        "ask": ("Việc cần hỏi", "What to ask"),
+        "direction_now": ("Hướng hiện tại", "Direction now"),
+        "direction_wanted": ("Hướng cần", "Direction wanted"),
+        "done": ("Đã đến", "Visited"),
     }
 )
 
@@ -298,27 +318,6 @@ LABELS: dict[str, dict[str, str]] = _nfc(
         "stage_solve": ("tối ưu", "optimising"),
         "stage_greedy": ("so sánh tham lam", "greedy comparison"),
         "stage_lists": ("danh sách", "lists"),
-        "explorer_any_spec": ("mọi loại", "any spec"),
-        "explorer_fov": ("Góc nhìn° (0 = theo loại)", "FOV° (0 = the spec's)"),
-        "explorer_spacing": ("Khoảng cách điểm (m)", "Target spacing (m)"),
-        "explorer_site_spacing": ("Khoảng cách vị trí (m)", "Site spacing (m)"),
-        "explorer_headings": ("Số hướng thử", "Headings tried"),
-        "explorer_k_at_ends": ("Số camera ở đầu kiệt", "Views at alley ends"),
-        "explorer_budget": ("Ngân sách, triệu VNĐ (0 = không)", "Budget, M VND (0 = none)"),
-        "explorer_solver": ("Bộ giải", "Solver"),
-        "explorer_time_limit": ("Giới hạn thời gian (giây)", "Time limit (s)"),
-        "explorer_site": ("Vị trí", "Site"),
-        "explorer_pin": ("Ghim", "Pin"),
-        "explorer_forbid": ("Cấm", "Forbid"),
-        "explorer_release": ("Bỏ ghim/cấm", "Release"),
-        "explorer_solve": ("Giải lại", "Solve"),
-        "explorer_stop": ("Dừng", "Stop"),
-        "explorer_write": ("Ghi kế hoạch này", "Write this plan"),
-        "explorer_done": ("Xong", "Done"),
-        "explorer_stopped": (
-            "Đã dừng — vẫn hiện phương án trước, các nút chỉnh trở về phương án đó",
-            "Stopped — showing the previous plan, knobs back to its settings",
-        ),
     }
 )
 
