@@ -21,9 +21,13 @@ Way = tuple[Sequence[int], dict[str, str]]
 
 
 def write_osm(
-    path: Path, nodes: dict[int, tuple[float, float]], ways: Sequence[Way], margin: float = 30.0
+    path: Path,
+    nodes: dict[int, tuple[float, float]],
+    ways: Sequence[Way],
+    margin: float = 30.0,
+    node_tags: dict[int, dict[str, str]] | None = None,
 ) -> Path:
-    """Write nodes (id -> x, y in metres from X0, Y0) and ways (node ids, tags) as OSM XML."""
+    """Write nodes (id -> x, y in metres from X0, Y0, tagged by ``node_tags``) and ways."""
     where = {i: lonlat(x, y) for i, (x, y) in nodes.items()}
     xs = [x for x, _ in nodes.values()]
     ys = [y for _, y in nodes.values()]
@@ -35,7 +39,14 @@ def write_osm(
         f"<bounds minlat='{s:.7f}' minlon='{w:.7f}' maxlat='{n:.7f}' maxlon='{e:.7f}'/>",
     ]
     for i, (lon, lat) in where.items():
-        lines.append(f"<node id='{i}' version='1' lat='{lat:.8f}' lon='{lon:.8f}'/>")
+        tags = (node_tags or {}).get(i)
+        head = f"<node id='{i}' version='1' lat='{lat:.8f}' lon='{lon:.8f}'"
+        if not tags:
+            lines.append(head + "/>")
+            continue
+        lines.append(head + ">")
+        lines += [f"<tag k={quoteattr(a)} v={quoteattr(b)}/>" for a, b in tags.items()]
+        lines.append("</node>")
     for k, (refs, tags) in enumerate(ways, start=1):
         lines.append(f"<way id='{1000 + k}' version='1'>")
         lines += [f"<nd ref='{r}'/>" for r in refs]

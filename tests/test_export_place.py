@@ -6,10 +6,12 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from handmade import write_osm
 from toy_plan import UTM, X0, Y0, toy_plan
 
+import covplan
 from covplan import settings
-from covplan.export.place import area_places, map_links, osm_places, route_title, standing_routes
+from covplan.export.place import area_places, map_links, route_title, standing_routes
 from covplan.export.tables import install_list
 from covplan.vocab.places import alley_word, heading_arrow, lower_first, region_of, resolve_region
 
@@ -148,11 +150,24 @@ def test_hcmc_rows_stand_on_their_route(hcmc_install) -> None:  # type: ignore[n
     assert (d_listed <= d_near + 2.0 + 1e-6).all()
 
 
-def test_osm_places_reads_nothing_from_non_osm(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    assert len(osm_places(None).houses) == 0
-    p = tmp_path / "x.gpkg"
-    p.write_bytes(b"not osm")
-    assert len(osm_places(p).houses) == 0
-    bad = tmp_path / "bomb.osm"
-    bad.write_text('<?xml version="1.0"?><!DOCTYPE osm [<!ENTITY a "aaaa">]><osm>&a;</osm>')
-    assert len(osm_places(bad).houses) == 0  # entities refused, nothing read
+def test_area_keeps_what_a_spot_is_found_by(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The area loader keeps house numbers, named landmarks and pole numbers (one OSM reader)."""
+    nodes = {1: (0.0, 0.0), 2: (120.0, 0.0), 3: (60.0, 6.0), 4: (90.0, 5.0), 5: (30.0, -4.0),
+             6: (100.0, -5.0), 7: (101.0, -9.0), 8: (105.0, -9.0)}  # fmt: skip
+    tags = {
+        3: {"addr:housenumber": "181", "addr:street": "Võ Thị Sáu"},
+        4: {"shop": "convenience", "name": "Tạp hoá Cô Ba"},
+        5: {"power": "pole", "ref": "T12/7"},
+        6: {"name": "=not a landmark"},  # a name without a landmark tag: not kept
+    }
+    ways = [([1, 2], {"highway": "residential", "name": "Hẻm 12"}),
+            ([6, 7, 8, 6], {"building": "yes", "addr:housenumber": "12/3"})]  # fmt: skip
+    area = covplan.area_from_xml(write_osm(tmp_path / "w.osm", nodes, ways, node_tags=tags))
+    p = area.places.set_index("place_id")
+    assert p.loc["node/3", "housenumber"] == "181" and p.loc["node/3", "street"] == "Võ Thị Sáu"
+    assert p.loc["node/4", "name"] == "Tạp hoá Cô Ba" and p.loc["node/4", "housenumber"] == ""
+    assert p.loc["way/1002", "housenumber"] == "12/3"  # a building's number, at its footprint
+    assert "node/6" not in p.index and len(p) == 3
+    assert area.poles.set_index("pole_id").loc["node/5", "ref"] == "T12/7"
+    places = area_places(area)
+    assert len(places.houses) == 3 and places.pole_refs == {"node/5": "T12/7"}

@@ -263,7 +263,11 @@ def test_an_older_covplans_real_files_are_taken_over(plans, folders, tmp_path):
     out = tmp_path / "legacy"
     out.mkdir()
     for p in folders[0].iterdir():  # what an older covplan wrote: real files
-        if not p.name.startswith("."):
+        if p.name.startswith("."):
+            continue
+        if p.is_dir():  # pages/, kmz/
+            shutil.copytree(p, out / p.name)
+        else:
             shutil.copy(p, out / p.name)
     (out / "maps.pdf").write_bytes(b"%PDF old")
     (out / "pages").mkdir()

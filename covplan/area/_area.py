@@ -20,15 +20,25 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "LAYERS",
     "OPEN_SPACE_COLUMNS",
+    "PLACE_COLUMNS",
     "Area",
     "empty_open_space",
+    "empty_places",
     "ensure_metric",
     "keyed",
     "metric_crs_for",
 ]
 
 Layer = Literal[
-    "routes", "segments", "nodes", "buildings", "poles", "osm_cameras", "groups", "open_space"
+    "routes",
+    "segments",
+    "nodes",
+    "buildings",
+    "poles",
+    "osm_cameras",
+    "groups",
+    "open_space",
+    "places",
 ]
 LAYERS: tuple[Layer, ...] = (
     "routes",
@@ -39,8 +49,10 @@ LAYERS: tuple[Layer, ...] = (
     "osm_cameras",
     "groups",
     "open_space",
+    "places",
 )
 OPEN_SPACE_COLUMNS = ("open_space_id", "kind", "name")
+PLACE_COLUMNS = ("place_id", "housenumber", "street", "name")
 
 
 def empty_open_space() -> gpd.GeoDataFrame:
@@ -53,6 +65,20 @@ def empty_open_space() -> gpd.GeoDataFrame:
     """
     return gpd.GeoDataFrame(
         {c: pd.Series(dtype=object) for c in OPEN_SPACE_COLUMNS},
+        geometry=gpd.GeoSeries([], crs=4326),
+    )
+
+
+def empty_places() -> gpd.GeoDataFrame:
+    """Return an empty places table (``place_id``, ``housenumber``, ``street``, ``name``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        No rows, EPSG:4326.
+    """
+    return gpd.GeoDataFrame(
+        {c: pd.Series(dtype=object) for c in PLACE_COLUMNS},
         geometry=gpd.GeoSeries([], crs=4326),
     )
 
@@ -83,7 +109,8 @@ class Area:
     buildings
         Building footprints, index ``building_id``.
     poles
-        Power poles and street lamps, index ``pole_id``.
+        Power poles and street lamps, index ``pole_id``; ``ref`` is the number painted
+        on the pole where OSM has it ("" otherwise).
     osm_cameras
         ``man_made=surveillance`` nodes with their tags, index ``camera_id``.
     groups
@@ -92,6 +119,11 @@ class Area:
         Mapped open ground a camera sees across (parks, gardens, playgrounds,
         pitches, squares, parking, water, grass), index ``open_space_id``; columns
         ``kind``, ``name``; may be empty.
+    places
+        What a technician finds a spot by: every OSM node or way with
+        ``addr:housenumber``, or a name and a landmark tag (shop, amenity, office,
+        place of worship…), as a point, index ``place_id``; columns ``housenumber``,
+        ``street`` (``addr:street``), ``name`` ("" for a plain house); may be empty.
     boundary
         The area's outline in EPSG:4326.
     crs
@@ -111,6 +143,7 @@ class Area:
     crs: pyproj.CRS
     source: str = ""
     open_space: gpd.GeoDataFrame = field(default_factory=empty_open_space)
+    places: gpd.GeoDataFrame = field(default_factory=empty_places)
     _metric_cache: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
     def metric(self, layer: Layer) -> gpd.GeoDataFrame:
@@ -120,7 +153,7 @@ class Area:
         ----------
         layer
             One of ``routes``, ``segments``, ``nodes``, ``buildings``, ``poles``,
-            ``osm_cameras``, ``groups``, ``open_space``.
+            ``osm_cameras``, ``groups``, ``open_space``, ``places``.
 
         Returns
         -------

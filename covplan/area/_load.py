@@ -36,7 +36,7 @@ from shapely.geometry.base import BaseGeometry
 from covplan import settings
 from covplan._errors import InputError
 from covplan._text import clean_text
-from covplan.area._area import Area, empty_open_space, keyed, metric_crs_for
+from covplan.area._area import Area, empty_open_space, empty_places, keyed, metric_crs_for
 from covplan.area.corridor import widths_from_segments
 from covplan.area.groups import assign_groups, read_groups
 from covplan.area.routes import (
@@ -67,11 +67,31 @@ FEATURE_TAGS: dict[str, bool | str | list[str]] = {
     "leisure": ["park", "garden", "playground", "pitch", "common"],
     "landuse": ["grass", "recreation_ground", "village_green"],
     "place": ["square"],
-    "amenity": ["parking"],
+    "amenity": True,  # parking is open space; a named amenity is a landmark
     "natural": ["water"],
     "waterway": ["riverbank"],
     "water": True,
+    # what a technician finds a spot by (Area.places): house numbers and named landmarks
+    "addr:housenumber": True,
+    "shop": True,
+    "office": True,
+    "tourism": True,
+    "historic": True,
+    "craft": True,
+    "healthcare": True,
 }
+#: Tags that make a named OSM element a landmark a technician can find (Area.places).
+LANDMARK_KEYS = (
+    "amenity",
+    "shop",
+    "office",
+    "building",
+    "tourism",
+    "leisure",
+    "historic",
+    "craft",
+    "healthcare",
+)
 # (tag, values or None for any, the open-space kind or None for the tag's value), first match wins
 _OPEN_SPACE_RULES: tuple[tuple[str, frozenset[str] | None, str | None], ...] = (
     ("leisure", frozenset({"park", "garden", "playground", "pitch", "common"}), None),
@@ -739,6 +759,7 @@ def _area_from_graph(
         msg = "kinds must be among street, alley, lane, path"
         raise InputError(msg, value=sorted(unknown))
     buildings, poles, cameras = _split_features(features, boundary)
+    places = _places(features, boundary)
     if open_space is None:
         open_space = _open_space(features, boundary)
     parks = open_space[open_space["kind"].isin(settings.park_kinds)].to_crs(crs)
@@ -779,6 +800,7 @@ def _area_from_graph(
         crs=crs,
         source=source,
         open_space=open_space,
+        places=places,
     )
 
 
@@ -911,7 +933,7 @@ def _split_features(
     """Split osmnx features into buildings, poles and cameras inside the boundary."""
     f = features[shapely.intersects(features.geometry.to_numpy(), boundary)].copy()
     f.index = pd.Index([f"{el}/{i}" for el, i in f.index], name="osm_key")
-    for name in ("building", "height", "building:levels", "power", "highway", "man_made"):
+    for name in ("building", "height", "building:levels", "power", "highway", "man_made", "ref"):
         if name not in f.columns:
             f[name] = None
     gtype = f.geom_type
@@ -931,6 +953,7 @@ def _split_features(
         {
             "pole_id": pl.index.to_numpy(dtype=object),
             "kind": np.where(pl["power"] == "pole", "power_pole", "street_lamp").astype(object),
+            "ref": pl["ref"].map(_first).to_numpy(dtype=object),
         },
         geometry=pl.geometry.to_numpy(),
         crs=4326,
@@ -956,6 +979,45 @@ def _split_features(
         cam[t] = [d.get(t) for d in tags]
     cameras = gpd.GeoDataFrame(cam, geometry=cm.geometry.to_numpy(), crs=4326)
     return buildings, poles, cameras.pipe(keyed, "camera_id")
+
+
+def _places(features: gpd.GeoDataFrame, boundary: BaseGeometry) -> gpd.GeoDataFrame:
+    """House numbers and named landmarks inside the boundary, as points (``Area.places``)."""
+    if features.empty:
+        return empty_places()
+    f = features[shapely.intersects(features.geometry.to_numpy(), boundary)]
+    if "highway" in f.columns:
+        f = f[f["highway"].isna()]  # a street's name is the route's, not a landmark
+
+    def tag(key: str) -> pd.Series:
+        if key not in f.columns:
+            return pd.Series("", index=f.index, dtype=object)
+        return f[key].map(_first)
+
+    numbers = tag("addr:housenumber")
+    vi_names = tag("name:vi")
+    names = vi_names.where(vi_names != "", tag("name"))
+    marked = pd.Series(False, index=f.index)
+    for key in LANDMARK_KEYS:
+        if key in f.columns:
+            marked |= f[key].notna()
+    landmark = marked & (names != "")
+    keep = (numbers != "") | landmark
+    f = f[keep]
+    if f.empty:
+        return empty_places()
+    streets = tag("addr:street")
+    out = gpd.GeoDataFrame(
+        {
+            "place_id": [f"{el}/{i}" for el, i in f.index],
+            "housenumber": numbers[keep].to_numpy(dtype=object),
+            "street": streets.to_numpy(dtype=object),
+            "name": names[keep].where(landmark[keep], "").to_numpy(dtype=object),
+        },
+        geometry=shapely.point_on_surface(f.geometry.to_numpy()),
+        crs=4326,
+    )
+    return out.pipe(keyed, "place_id")
 
 
 def _open_space(features: gpd.GeoDataFrame, boundary: BaseGeometry) -> gpd.GeoDataFrame:

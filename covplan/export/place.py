@@ -16,22 +16,16 @@ names one route.
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import logging
-import lzma
 import math
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from defusedxml import ElementTree as SafeET
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
@@ -53,7 +47,6 @@ __all__ = [
     "Places",
     "area_places",
     "map_links",
-    "osm_places",
     "route_title",
     "standing_routes",
 ]
@@ -82,19 +75,6 @@ NEAR_M = 35.0
 STAND_TIE_M = 2.0
 _KIND_RANK = {"street": 0, "alley": 1, "lane": 2, "path": 3}
 _ALLEY_KINDS = frozenset({"alley", "lane", "path"})
-#: Tags that make an OSM element with a name a landmark.
-_LANDMARK_KEYS = (
-    "amenity",
-    "shop",
-    "office",
-    "building",
-    "tourism",
-    "leisure",
-    "historic",
-    "craft",
-    "healthcare",
-    "place_of_worship",
-)
 
 
 # --------------------------------------------------------------------------- map links
@@ -124,132 +104,11 @@ def map_links(lat: float, lon: float) -> tuple[str, str, str]:
 
 
 # --------------------------------------------------------------------------- OSM features
-@dataclass
-class OsmPlaces:
-    """House numbers, named buildings and pole numbers read from an OSM file.
-
-    Attributes
-    ----------
-    houses
-        ``housenumber``, ``street`` (``addr:street``), ``name``, Point (EPSG:4326): every
-        node or way with ``addr:housenumber`` or a named landmark.
-    pole_refs
-        ``"node/<id>"`` → ``ref`` of power poles and street lamps.
-    """
-
-    houses: gpd.GeoDataFrame
-    pole_refs: dict[str, str] = field(default_factory=dict)
-
-
 def _empty_houses() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {c: pd.Series(dtype=object) for c in ("housenumber", "street", "name")},
         geometry=gpd.GeoSeries([], crs=4326),
     )
-
-
-def _open(path: Path) -> IO[bytes]:
-    name = path.name.lower()
-    if name.endswith(".bz2"):
-        return bz2.open(path, "rb")
-    if name.endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    if name.endswith(".xz"):
-        return lzma.open(path, "rb")
-    return open(path, "rb")
-
-
-_OSM_CACHE: dict[tuple[str, float], OsmPlaces] = {}
-
-
-def osm_places(path: str | os.PathLike[str] | None) -> OsmPlaces:
-    """Read house numbers, named buildings and pole numbers from an OSM XML file.
-
-    The area loader keeps only what plans need; this reads the words a technician
-    finds a spot by. Files that are not OSM XML (a GeoPackage, a place name) give
-    nothing. The parser refuses entities and DTDs (``defusedxml``).
-
-    Parameters
-    ----------
-    path
-        An ``.osm`` / ``.osm.bz2`` / ``.osm.gz`` file, or None.
-
-    Returns
-    -------
-    OsmPlaces
-        Empty when the file is missing or not OSM XML.
-    """
-    if path is None:
-        return OsmPlaces(_empty_houses())
-    p = Path(path)
-    stem = p.name.lower().removesuffix(".bz2").removesuffix(".gz").removesuffix(".xz")
-    if not p.is_file() or not stem.endswith((".osm", ".xml")):
-        return OsmPlaces(_empty_houses())
-    key = (str(p.resolve()), p.stat().st_mtime)
-    if key in _OSM_CACHE:
-        return _OSM_CACHE[key]
-    coords: dict[str, tuple[float, float]] = {}
-    rows: list[dict[str, Any]] = []
-    refs: dict[str, str] = {}
-    try:
-        with _open(p) as fh:
-            for _, elem in SafeET.iterparse(fh, events=("end",)):
-                if elem.tag not in ("node", "way"):
-                    if elem.tag == "relation":
-                        elem.clear()
-                    continue
-                tags = {t.get("k", ""): t.get("v", "") for t in elem.iter("tag")}
-                eid = elem.get("id", "")
-                if elem.tag == "node":
-                    try:
-                        xy = (float(elem.get("lon", "nan")), float(elem.get("lat", "nan")))
-                    except ValueError:
-                        xy = (math.nan, math.nan)
-                    coords[eid] = xy
-                    if tags.get("ref") and (
-                        tags.get("power") == "pole" or tags.get("highway") == "street_lamp"
-                    ):
-                        refs[f"node/{eid}"] = clean_text(tags["ref"])
-                else:
-                    nds = [coords.get(n.get("ref", "")) for n in elem.iter("nd")]
-                    pts = [c for c in nds if c is not None]
-                    xy = (
-                        (float(np.mean([c[0] for c in pts])), float(np.mean([c[1] for c in pts])))
-                        if pts
-                        else (math.nan, math.nan)
-                    )
-                number = clean_text(tags.get("addr:housenumber"))
-                name = clean_text(tags.get("name:vi") or tags.get("name"))
-                landmark = bool(name) and any(k in tags for k in _LANDMARK_KEYS)
-                if (number or landmark) and math.isfinite(xy[0]) and "highway" not in tags:
-                    rows.append(
-                        {
-                            "housenumber": number,
-                            "street": clean_text(tags.get("addr:street")),
-                            "name": name if landmark else "",
-                            "x": xy[0],
-                            "y": xy[1],
-                        }
-                    )
-                if elem.tag == "way":
-                    elem.clear()
-    except (SafeET.ParseError, OSError, EOFError, ValueError) as err:  # not OSM XML after all
-        logger.warning("no house numbers read from %s: %s", p, err)
-        return OsmPlaces(_empty_houses())
-    if rows:
-        df = pd.DataFrame(rows)
-        houses = gpd.GeoDataFrame(
-            df[["housenumber", "street", "name"]],
-            geometry=gpd.points_from_xy(df["x"], df["y"]),
-            crs=4326,
-        )
-    else:
-        houses = _empty_houses()
-    out = OsmPlaces(houses, refs)
-    _OSM_CACHE.clear()  # one file at a time: a ward's worth of words
-    _OSM_CACHE[key] = out
-    logger.info("%s: %d house numbers or landmarks, %d pole numbers", p, len(houses), len(refs))
-    return out
 
 
 # --------------------------------------------------------------------------- the route graph
@@ -599,7 +458,7 @@ class Places:
     routes
         The ward's routes (``route_id``, ``name``, ``kind``, ``planned``).
     houses
-        OSM house numbers and landmarks (:attr:`OsmPlaces.houses`; may be empty).
+        OSM house numbers and landmarks (:attr:`covplan.area.Area.places`; may be empty).
     pole_refs
         ``pole_id`` (``node/<id>``) → the number painted on it (OSM ``ref``).
     region
@@ -791,8 +650,8 @@ def _num(x: float) -> str:
 def area_places(area: Any, *, region: str | None = None) -> Places:
     """Build the :class:`Places` of an :class:`~covplan.area.Area`.
 
-    House numbers, named buildings and pole numbers come from the area's OSM file
-    (:func:`osm_places`) when it was read from one; the region from where the ward
+    House numbers, named buildings and pole numbers come from the area
+    (:attr:`~covplan.area.Area.places`, the poles' ``ref``); the region from where the ward
     lies unless ``region`` or ``covplan.settings.alley_region`` says.
 
     Parameters
@@ -808,8 +667,9 @@ def area_places(area: Any, *, region: str | None = None) -> Places:
         Ready to :meth:`~Places.locate` points.
     """
     routes = area.routes if "route_id" in area.routes.columns else area.routes.reset_index()
-    osm = osm_places(getattr(area, "source", None) or None)
-    refs = dict(osm.pole_refs)
+    places = getattr(area, "places", None)
+    houses = places if places is not None and len(places) else _empty_houses()
+    refs: dict[str, str] = {}
     poles = getattr(area, "poles", None)
     if poles is not None and len(poles) and "ref" in poles.columns:  # an area that keeps them
         ids = poles["pole_id"] if "pole_id" in poles.columns else poles.index.to_series()
@@ -822,4 +682,4 @@ def area_places(area: Any, *, region: str | None = None) -> Places:
         reg = resolve_region(None, c.x, c.y) if not c.is_empty else resolve_region(None)
     else:
         reg = resolve_region(region)
-    return Places(routes, osm.houses, refs, reg, getattr(area, "crs", None))
+    return Places(routes, houses, refs, reg, getattr(area, "crs", None))
