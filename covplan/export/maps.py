@@ -854,6 +854,7 @@ def page_plan(
     pages: str = "route",
     route_ids: Sequence[str] | None = None,
     lang: str = "vi",
+    large_route_pages: bool = True,
 ) -> list[Page]:
     """Return the pages the maps will have, in order (nothing drawn).
 
@@ -874,6 +875,9 @@ def page_plan(
         Routes that get a page (default: the planned routes with a camera or a gap).
     lang
         ``"vi"`` or ``"en"``.
+    large_route_pages
+        False: a large ward gets no route pages by default (its route pages are the work
+        sheets, ``worksheets.pdf``, drawn faster beside these maps); the ward page says so.
 
     Returns
     -------
@@ -916,7 +920,9 @@ def page_plan(
         out += sheets
     elif pages == "group":
         out += list(_group_pages(data, lang, titles, codes=True))
-    if pages == "route":
+    if pages == "route" and large and route_ids is None and not large_route_pages:
+        ward.info.append(map_word("route_pages_elsewhere", lang))
+    elif pages == "route":
         if route_ids is None:
             planned = data.routes.get("planned")
             r = data.routes if planned is None else data.routes[planned.fillna(False).astype(bool)]

@@ -194,10 +194,21 @@ def _write_all(
     """Write every file of the plan into the staging folder."""
     t0 = time.perf_counter()
     title = f"{label('ward_map', lang)} — {plan.name}" if plan.name else ""
-    _write_lists(plan, staging, lang, include_contacts, progress, region=region, pdf=maps)
-    _write_gis(plan, staging, lang, vn2000, title, progress)
-    if maps:
-        _write_maps(plan, staging, lang, pages, page_png, dpi, progress)
+    # the printed maps are drawn in a forked process while this one writes the lists,
+    # the work sheets and the GIS files: the two halves take about as long each
+    plan.layers()  # computed (and cached) once, before the fork: both halves draw them
+    job = _MapsJob.start(plan, staging, lang, pages, page_png, dpi) if maps else None
+    try:
+        _write_lists(plan, staging, lang, include_contacts, progress, region=region, pdf=maps)
+        _write_gis(plan, staging, lang, vn2000, title, progress)
+        if job is not None:
+            job.finish(progress)
+            job = None
+        elif maps:
+            _write_maps(plan, staging, lang, pages, page_png, dpi, progress)
+    finally:
+        if job is not None:
+            job.stop()
     if html:
         write_html_map(
             staging / "map.html",
@@ -326,6 +337,96 @@ def map_data(plan: Plan) -> MapData:
     )
 
 
+class _MapsJob:
+    """The printed maps drawn by a forked child; its page ticks come back through a pipe.
+
+    Linux only (``fork`` and ``PR_SET_PDEATHSIG``: the child dies with this process, so a
+    killed run leaves nobody writing into its staging folder); elsewhere ``start`` gives
+    None and the maps are drawn in this process.
+    """
+
+    def __init__(self, proc: Any, conn: Any) -> None:
+        self.proc, self.conn = proc, conn
+
+    @classmethod
+    def start(
+        cls, plan: Plan, staging: Path, lang: str, pages: str, page_png: bool, dpi: int
+    ) -> _MapsJob | None:
+        import multiprocessing as mp  # a process for the maps, only when writing them
+
+        if "fork" not in mp.get_all_start_methods() or not hasattr(os, "sched_getaffinity"):
+            return None
+        if len(os.sched_getaffinity(0)) < 2:
+            return None
+        ctx = mp.get_context("fork")
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(
+            target=_maps_child,
+            args=(child, plan, staging, lang, pages, page_png, dpi),
+            daemon=True,
+        )
+        proc.start()
+        child.close()
+        return cls(proc, parent)
+
+    def finish(self, progress: Progress) -> None:
+        """Wait for the child, advancing the ``maps`` bar as it reports; re-raise its error."""
+        tick: Callable[[int], None] | None = None
+        error: tuple[str, str, int | None] | None = None
+        while True:
+            try:
+                kind, value = self.conn.recv()
+            except EOFError:  # the child is gone
+                break
+            if kind == "total":
+                tick = progress("maps", int(value))
+            elif kind == "tick" and tick is not None:
+                tick(int(value))
+            elif kind == "error":
+                error = value
+            elif kind == "done":
+                break
+        self.proc.join()
+        if error is not None:
+            name, text, errno_ = error
+            if name == "OSError":
+                raise OSError(errno_ or errno.EIO, text)
+            raise RuntimeError(f"drawing the printed maps failed: {text}")
+        if self.proc.exitcode != 0:
+            msg = f"drawing the printed maps stopped (exit {self.proc.exitcode}); run again"
+            raise RuntimeError(msg)
+
+    def stop(self) -> None:
+        """Stop the child (this process is failing or interrupted)."""
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+
+
+def _maps_child(
+    conn: Any, plan: Plan, staging: Path, lang: str, pages: str, page_png: bool, dpi: int
+) -> None:
+    """Draw the maps in the forked child; report totals, ticks and errors through ``conn``."""
+    import ctypes  # PR_SET_PDEATHSIG: die with the parent
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+
+    def progress(stage: str, total: int) -> Callable[[int], None]:
+        conn.send(("total", total))
+        return lambda n: conn.send(("tick", n))
+
+    try:
+        _write_maps(plan, staging, lang, pages, page_png, dpi, progress)
+    except BaseException as err:
+        conn.send(("error", (type(err).__name__, str(err), getattr(err, "errno", None))))
+        conn.close()
+        os._exit(1)
+    conn.send(("done", None))
+    conn.close()
+    os._exit(0)
+
+
 def _write_maps(
     plan: Plan,
     staging: Path,
@@ -336,7 +437,9 @@ def _write_maps(
     progress: Progress,
 ) -> None:
     data = map_data(plan)
-    page_list = page_plan(data, pages=pages, lang=lang)  # routes with cameras or gaps
+    # routes with cameras or gaps; on a large ward those pages are the work sheets
+    # (worksheets.pdf, written with the lists), not matplotlib pages drawn again here
+    page_list = page_plan(data, pages=pages, lang=lang, large_route_pages=False)
     plan_maps(
         data,
         pdf_path=staging / "maps.pdf",

@@ -47,6 +47,10 @@ MAP_WORDS: dict[str, dict[str, str]] = _nfc(
         "unnamed_near": ("{what} cạnh {street}", "{what} off {street}"),
         "sheet_map": ("Bản đồ khu vực {n}/{total}", "Area sheet {n}/{total}"),
         "sheet_index": ("Các khu vực in riêng: xem trang sau", "Area sheets follow"),
+        "route_pages_elsewhere": (
+            "Sơ đồ từng tuyến: xem phiếu thi công (worksheets.pdf)",
+            "Route maps: see the work sheets (worksheets.pdf)",
+        ),
         "camera_table": ("Danh sách camera", "Camera list"),
         "camera_table_cont": (
             "Danh sách camera (tiếp, {first}–{last} / {total})",
