@@ -124,12 +124,6 @@ WHITELIST = set(
 #: from. The lead removes an entry when its room is fixed (the test then keeps it fixed).
 #: ``output`` is the scanned output's name (a file name, ``stdout:…`` or ``stderr:…``).
 KNOWN_ENGLISH: dict[tuple[str, str], str] = {
-    # covplan/plan/write.py + covplan/export/tables.py (lists room): the bill's part-code
-    # column "Mã hạng mục" holds the English part codes; give it a Vietnamese code or drop it
-    **{
-        ("cost.csv", w): "plan/write.py cost table: part codes"
-        for w in ("mount", "cable", "power", "labour", "storage", "connectivity", "reaim")
-    },
     # covplan/area/_load.py (area room, outside issue 13's three rooms): the message of a
     # missing OSM file is English only
     **{

@@ -231,7 +231,8 @@ def _write_all(
 def _write_trade_offs(plan: Plan, staging: Path, lang: str) -> None:
     """Write the bill by part (``cost.csv``) and the scenarios, when computed (``pareto.csv``)."""
     the_bill = bill(plan.poses, plan.selected, plan.options.cost_model(), plan.catalogue, lang=lang)
-    cols = ["part", f"label_{lang}", "quantity", "unit", "vnd", "share", "note"]
+    # the part's words, not its code (the codes are in summary.json's cost_parts)
+    cols = [f"label_{lang}", "quantity", "unit", "vnd", "share", "note"]
     table = the_bill[cols].rename(columns={f"label_{lang}": "part_label"})
     table["unit"] = [cost_label("unit", str(u), lang) for u in table["unit"]]
     table["share"] = table["share"].astype(float).round(3)
