@@ -5,6 +5,10 @@
 - :mod:`~covplan.optimise.cover` — :class:`CameraCover`, the lexicographic integer
   programme (HiGHS or CBC through PuLP), reduced exactly before solving; its stages in
   ``_cameras`` (1), ``_stages`` (2, 3) and ``_budget``.
+- :mod:`~covplan.optimise.exact` — :class:`ExactCover`, the exact covering method
+  (Lagrangian bound, fixing, local search, cutoff search) behind stage 1's pure
+  covering parts, and for any set-cover instance; :mod:`~covplan.optimise.family`
+  generates harder camera instances for tests and benchmarks.
 - :mod:`~covplan.optimise.result` — :class:`CoverResult` and :class:`StageReport`,
   what a solve proves.
 - :mod:`~covplan.optimise.greedy` — :func:`greedy_cover`, the baseline.

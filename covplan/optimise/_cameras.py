@@ -15,7 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from covplan._errors import InfeasibleCoverError
+from covplan._errors import InfeasibleCoverError, SolverError
+from covplan.optimise._highs import highs_solve
 from covplan.optimise._instance import (
     Instance,
     Reduced,
@@ -26,11 +27,20 @@ from covplan.optimise._instance import (
 )
 from covplan.optimise._run import Run, feasible, side_rows
 from covplan.optimise._solve import MipResult
+from covplan.optimise.exact import ExactCover
 from covplan.optimise.greedy import greedy_core
 from covplan.optimise.result import StageReport, relative_gap
 
 __all__ = ["solve_groups", "stage_cameras", "stage_cameras_flat"]
 
+#: Share of a pure covering part's time (at most EXACT_QUICK_MAX_S) the solver gets
+#: alone before the exact method takes over.
+EXACT_QUICK = 0.05
+EXACT_QUICK_MAX_S = 3.0
+#: After that brief solve, a part whose incumbent is within this relative gap of the
+#: rounded LP bound stays with the solver (tight LP: camera instances); the others go
+#: to the exact method (weak LP: unicost instances like OR-Library's and AC_01).
+SOLVER_GAP = 0.03
 BIG_COMPONENT = 300  # columns: parts at least this big get a solve of their own
 NO_CAP = int(np.iinfo(np.int32).max)  # a site capacity that never binds
 
@@ -108,6 +118,27 @@ def solve_groups(
         hi_a = np.concatenate([np.full(k_g.size, np.inf), *hi])
         start = _greedy_start(run, inst, red, cols, A_g, k_g, (M, lo_a, hi_a)) if run.warm else None
         left = max(end - time.perf_counter(), 0.5) / (len(groups) - gi)
+        if run.exact and M.shape[0] == A_g.shape[0]:
+            # a pure covering part (no camera, capacity or forced-site row): the solver
+            # first, briefly (easy parts close at once); then the exact method
+            t_q = min(max(EXACT_QUICK * left, 0.5), EXACT_QUICK_MAX_S)
+            try:
+                r = run.mip(c_all[cols], M, lo_a, hi_a, time_limit_s=t_q, start=start,
+                            integral_objective=True)  # fmt: skip
+            except SolverError:  # no plan yet in that brief time
+                r = MipResult(np.zeros(cols.size), math.inf, -math.inf, math.inf, "none", 0.0)
+            if r.status not in ("optimal", "infeasible"):
+                left_now = max(end - time.perf_counter(), 0.5) / (len(groups) - gi)
+                st = r.x if math.isfinite(r.objective) else start
+                if _lp_gap(A_g, c_all[cols], k_g, r.objective) <= SOLVER_GAP:
+                    # the LP is tight (camera instances): the solver's own search wins
+                    r = run.mip(c_all[cols], M, lo_a, hi_a, time_limit_s=left_now, start=st,
+                                integral_objective=True)  # fmt: skip
+                else:
+                    r = exact_mip(run, A_g, c_all[cols], k_g, left_now, st, r.bound)
+            results.append(r)
+            x[cols[r.x > 0.5]] = True
+            continue
         r = run.mip(
             c_all[cols], M, lo_a, hi_a, time_limit_s=left, start=start, integral_objective=True
         )
@@ -116,6 +147,55 @@ def solve_groups(
         results.append(r)
         x[cols[r.x > 0.5]] = True
     return x, results
+
+
+def exact_mip(
+    run: Run,
+    A: sp.csr_matrix,
+    c: NDArray[np.float64],
+    k: NDArray[np.int64],
+    time_limit_s: float,
+    start: NDArray[np.float64] | None,
+    bound: float = -math.inf,
+) -> MipResult:
+    """A pure covering part by :class:`~covplan.optimise.exact.ExactCover`, as a MipResult.
+
+    ``bound`` (the brief solve's dual bound, valid for this part) is kept when larger.
+    """
+    t0 = time.perf_counter()
+    ec = ExactCover(A, c, k)
+    res = ec.solve(
+        run.solver,
+        time_limit_s=time_limit_s,
+        start=None if start is None else start > 0.5,
+        msg=run.msg,
+    )
+    for key in ("fixed_zero", "dominated", "parts"):
+        run.reduction[f"exact_{key}"] = run.reduction.get(f"exact_{key}", 0) + int(
+            res.log.get(key, 0)
+        )
+    b = max(res.bound, math.ceil(bound - 1e-6) if math.isfinite(bound) else -math.inf)
+    b = min(b, res.objective)
+    proven = res.objective - b < 1.0 - 1e-6
+    return MipResult(
+        res.x.astype(float),
+        res.objective,
+        b,
+        0.0 if proven else (relative_gap(res.objective, b) or math.inf),
+        "optimal" if proven else res.status,
+        time.perf_counter() - t0,
+    )
+
+
+def _lp_gap(A: sp.csr_matrix, c: NDArray[np.float64], k: NDArray[np.int64], value: float) -> float:
+    """Relative gap between ``value`` and the rounded-up LP bound of ``min c·x, A x ≥ k``."""
+    if not math.isfinite(value) or value <= 0:
+        return math.inf
+    lp = highs_solve(c, A, k.astype(float), np.full(k.size, np.inf), integer=False,
+                     time_limit_s=10.0)  # fmt: skip
+    if lp.status != "optimal":
+        return math.inf
+    return (value - math.ceil(lp.objective - 1e-6)) / value
 
 
 def _over_capacity(inst: Instance, x: NDArray[np.bool_]) -> NDArray[np.bool_]:

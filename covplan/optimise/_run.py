@@ -27,6 +27,7 @@ class Run:
     deadline: float
     warm: bool = True
     msg: bool = False
+    exact: bool = True
     seconds: dict[str, float] = field(default_factory=dict)
     reduction: dict[str, int] = field(default_factory=dict)
     stages: list[StageReport] = field(default_factory=list)

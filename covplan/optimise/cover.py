@@ -120,6 +120,19 @@ class CameraCover:
     stage-1 plan with cheaper specs swapped in at the same site where every target
     keeps its views.
 
+    (viii) **Exact method** (``exact=True``, the default). A stage-1 part with no
+    camera, capacity or forced-site row is a pure covering programme: it goes to the
+    solver for a brief look (a twentieth of its time, at most 3 s — easy parts close
+    there); if not proven, a part whose incumbent is within 3 % of its rounded LP bound
+    (a tight LP: camera instances) stays with the solver for its time, and the others
+    go to :class:`~covplan.optimise.exact.ExactCover`
+    (Lagrangian/LP bound rounded to the objective's step, reduced-cost fixing and
+    dominance against the incumbent, a row-weighting local search and a core MIP for
+    the incumbent, then a search for a strictly better plan — row branching with LP
+    pruning for few-camera parts, else HiGHS or CBC with the cutoff row
+    :math:`c\cdot x \le U - \delta`). Its bound is proven there, part by part; the
+    larger of it and the brief solve's bound is kept.
+
     **What a solve proves** (:attr:`result`, a :class:`~covplan.optimise.result.CoverResult`).
     A claim of optimality is a bound that meets the incumbent; the solver's bounds are
     taken as it gives them (HiGHS's dual bound, CBC's "Lower bound" line), summed over
@@ -445,6 +458,7 @@ class CameraCover:
         time_limit_s: float | None = None,
         warm_start: bool = True,
         reduce_model: bool = True,
+        exact: bool = True,
         msg: bool = False,
     ) -> CameraCover:
         """Solve the model; returns ``self`` with the plan and its figures.
@@ -459,6 +473,10 @@ class CameraCover:
             Start each solve from the greedy plan (stage 1) or the previous stage.
         reduce_model
             Apply the exact reductions (off only to measure them).
+        exact
+            Solve stage 1's pure covering parts by
+            :class:`~covplan.optimise.exact.ExactCover` (Lagrangian bound, fixing,
+            core heuristic, cutoff search); False hands them to the solver as they are.
         msg
             Show the solver's log.
 
@@ -477,7 +495,7 @@ class CameraCover:
         solver = solver or settings.solver
         limit = float(settings.time_limit_s if time_limit_s is None else time_limit_s)
         t_start = time.perf_counter()
-        run = Run(solver, t_start + limit, warm=warm_start, msg=msg)
+        run = Run(solver, t_start + limit, warm=warm_start, msg=msg, exact=exact and reduce_model)
         inst = self.instance
         # feasibility: views each row can get at all
         _, banned0, _, _, _ = fix_and_residual(inst)
