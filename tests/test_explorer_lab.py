@@ -268,11 +268,15 @@ def clicked(lab: dict[str, Any]) -> Iterator[dict[str, Any]]:
         # save: the widget state (the lab setting is on) and the static picture go in the file
         saved_at = (lab["work"] / "00-quickstart.ipynb").stat().st_mtime
         _js(driver, "window.jupyterapp.commands.execute('docmanager:save');")
-        _wait(
-            "the notebook to be saved",
-            lambda: (lab["work"] / "00-quickstart.ipynb").stat().st_mtime > saved_at,
-            30,
-        )
+
+        def saved() -> bool:  # written anew and whole (the server may still be writing it)
+            path = lab["work"] / "00-quickstart.ipynb"
+            if path.stat().st_mtime <= saved_at:
+                return False
+            json.loads(path.read_text(encoding="utf-8"))  # a half-written file raises: retried
+            return True
+
+        _wait("the notebook to be saved", saved, 30)
         extern = external_requests(driver)
         errors = console_errors(driver)
     seconds = time.perf_counter() - t0

@@ -37,6 +37,7 @@ from covplan.export import maps as maps_module
 from covplan.export.kml import kml_document
 from covplan.export.web import html_map
 from covplan.plan import plan_ward
+from covplan.plan import write as write_module
 from covplan.widgets import PlanExplorer
 
 pytestmark = pytest.mark.timeout(300)
@@ -139,6 +140,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(maps_module, "_render", spy)
+        # drawn in this process (not the forked child write_plan uses), so the spy sees it
+        mp.setattr(write_module._MapsJob, "start", classmethod(lambda cls, *a, **k: None))
         plan.write(tmp / "maps", maps=True, html=False, tiles=None)
     return {"plan": plan, "maps": tmp / "maps", "texts": texts}
 

@@ -38,6 +38,7 @@ from covplan.check._credentials import NotTriedError
 from covplan.check.capture import capture
 from covplan.check.verify import CameraPose, verify_camera
 from covplan.cli import main
+from covplan.vocab.messages import use_lang
 
 SECRET = "Hx7-drip-s3cret"
 SURVEY = Path(__file__).parent / "input_data" / "survey" / "demo-survey.csv"
@@ -46,10 +47,12 @@ Handler = Callable[[socket.socket, dict[str, int]], None]
 
 @pytest.fixture(autouse=True)
 def _clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No credentials from the environment; English messages (Vietnamese: test_messages_lang)."""
     for var in ("COVPLAN_CAMERA_PASSWORD", "COVPLAN_CAMERA_USER"):
         monkeypatch.delenv(var, raising=False)
     forget_rejection()
-    yield
+    with use_lang("en"):
+        yield
     forget_rejection()
 
 

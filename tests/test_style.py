@@ -18,7 +18,7 @@ def _rgb(hex_rgb: str) -> str:
 
 def test_every_output_takes_the_one_palette() -> None:
     assert maps.CAMERA_COLOURS is _style.CAMERA and maps.COVERAGE_COLOURS is _style.COVERAGE
-    assert web.CAMERA_COLOURS is _style.CAMERA and web.COVERAGE_COLOURS is _style.COVERAGE
+    assert web.CAMERA is _style.CAMERA and web.COVERAGE is _style.COVERAGE
     assert _draw.PALETTE is _style.PALETTE and _style.PALETTE["new"] == _style.CAMERA["new"]
     for role, colour in _style.CAMERA.items():
         assert kml._STYLES[role][0] == _style.kml_colour(colour)

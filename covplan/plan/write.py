@@ -20,11 +20,13 @@ one's own in ``out`` are never touched.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
 import json
 import logging
 import math
+import multiprocessing as mp
 import os
 import secrets
 import shutil
@@ -353,8 +355,6 @@ class _MapsJob:
     def start(
         cls, plan: Plan, staging: Path, lang: str, pages: str, page_png: bool, dpi: int
     ) -> _MapsJob | None:
-        import multiprocessing as mp  # a process for the maps, only when writing them
-
         if "fork" not in mp.get_all_start_methods() or not hasattr(os, "sched_getaffinity"):
             return None
         if len(os.sched_getaffinity(0)) < 2:
@@ -408,8 +408,6 @@ def _maps_child(
     conn: Any, plan: Plan, staging: Path, lang: str, pages: str, page_png: bool, dpi: int
 ) -> None:
     """Draw the maps in the forked child; report totals, ticks and errors through ``conn``."""
-    import ctypes  # PR_SET_PDEATHSIG: die with the parent
-
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
 
