@@ -13,10 +13,28 @@ import os
 import signal
 import sys
 
+from covplan.vocab.messages import message as _message  # light (no geopandas): loaded first
+
+
+def _argv_lang() -> str | None:
+    """The ``--lang`` the command was given (it is not parsed yet while loading), or None."""
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
 
 def _interrupted_while_loading(signum: int, frame: object) -> None:
     """Ctrl-C while the ``covplan`` command loads: one line, exit 130 (nothing written yet)."""
-    sys.stderr.write("covplan: interrupted while starting; nothing was written\n")
+    lang = _argv_lang()
+    try:
+        line = _message("cli.interrupted_starting", lang if lang in ("vi", "en") else None)
+    except Exception:  # settings not readable yet: the vocabulary's default language
+        line = _message("cli.interrupted_starting", "vi")
+    sys.stderr.write(line + "\n")
     os._exit(130)
 
 

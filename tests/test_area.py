@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,6 +15,14 @@ from covplan import InputError, datasets
 from covplan.area import classify, ensure_metric, intersections, name_kind, route_ends, route_key
 from covplan.area._area import metric_crs_for
 from covplan.datasets import _demo
+from covplan.vocab.messages import use_lang
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 @pytest.mark.parametrize(

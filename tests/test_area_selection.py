@@ -7,6 +7,7 @@ near Ho Chi Minh City, converted to longitude/latitude) and loads it through
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,14 @@ import covplan
 from covplan import settings
 from covplan.area import intersections, route_ends, route_width_m, segment_width_m
 from covplan.area.corridor import corridor
+from covplan.vocab.messages import use_lang
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
 
 
 def _route_of(area: covplan.Area, way_id: int) -> str:

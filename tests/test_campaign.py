@@ -4,6 +4,7 @@ and bad input refused with a clear error that changes nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,15 @@ from covplan.campaign import (
     write_report,
 )
 from covplan.vocab import campaign_word
+from covplan.vocab.messages import use_lang
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The tests that match English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
+
 
 ON = date(2027, 1, 15)
 
@@ -310,7 +320,7 @@ def _snapshot(reg: Register) -> tuple[int, int, int, int]:
         ),
     ],
 )
-def test_bad_input_is_refused_and_changes_nothing(demo, call, match: str) -> None:
+def test_bad_input_is_refused_and_changes_nothing(demo, call, match: str, english) -> None:
     reg, _, _ = demo
     before = _snapshot(reg)
     bal = reg.balances()
@@ -320,7 +330,11 @@ def test_bad_input_is_refused_and_changes_nothing(demo, call, match: str) -> Non
     assert reg.balances().equals(bal)
 
 
-def test_a_contribution_needs_an_adopted_decision(plan_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_contribution_needs_an_adopted_decision(
+    plan_dir: Path,  # noqa: F811
+    tmp_path: Path,
+    english: None,
+) -> None:
     reg = init_campaign(plan_dir, tmp_path / "c.db", start=START)
     with pytest.raises(InputError, match="record it first"):
         reg.contribute("TDP-01", 200_000, "R-1", date="2026-06-10")

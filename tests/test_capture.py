@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -18,6 +19,15 @@ from covplan.check import _credentials, forget_rejection, resolve_credentials
 from covplan.check.capture import capture
 from covplan.check.quality import assess_clip
 from covplan.check.urls import snapshot_url, stream_url, with_credentials
+from covplan.vocab.messages import use_lang
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
+
 
 VIDEO = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "video"
 ROAD = VIDEO / "road-overhead-640x360.avi"

@@ -12,6 +12,7 @@ import bz2
 import gzip
 import logging
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,15 @@ from hypothesis import strategies as st
 from covplan import InputError, area_from_xml
 from covplan.area import read_osm_bounds
 from covplan.cli import main
+from covplan.vocab.messages import use_lang
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests check the English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
+
 
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

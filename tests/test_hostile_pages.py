@@ -38,6 +38,7 @@ from covplan.export.kml import kml_document
 from covplan.export.web import html_map
 from covplan.plan import plan_ward
 from covplan.plan import write as write_module
+from covplan.vocab.messages import use_lang
 from covplan.widgets import PlanExplorer
 
 pytestmark = pytest.mark.timeout(300)
@@ -323,7 +324,7 @@ def test_explorer_pinned_and_numbers_are_text(explorer: PlanExplorer) -> None:
     site = str(explorer.plan.sites["site_id"].iloc[0])
     explorer.pin(site)
     for payload in PAYLOADS[:4]:
-        with pytest.raises(InputError, match="unknown site"):
+        with use_lang("en"), pytest.raises(InputError, match="unknown site"):
             explorer.forbid(payload)  # an unknown site: refused, but shown on the panel
     page = Page(explorer.controls["pinned"].value)
     page.assert_inert(allowed={"br"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,7 +15,16 @@ from covplan import datasets
 from covplan.cli import main
 from covplan.plan import PlanCache, PlanOptions, plan_ward
 from covplan.vocab import header
+from covplan.vocab.messages import use_lang
 from covplan.widgets import PlanExplorer
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The tests that match English messages (the Vietnamese ones: test_messages_lang)."""
+    with use_lang("en"):
+        yield
+
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -54,7 +64,7 @@ def _cameras(install: pd.DataFrame) -> list[tuple[str, float, str]]:
 # ---------------------------------------------------------------- options
 
 
-def test_options_are_validated_and_normalised() -> None:
+def test_options_are_validated_and_normalised(english: None) -> None:
     a = PlanOptions(level_by_kind={"alley": "recognise"}, specs=["b", "a"], budget_vnd=5e6)
     assert dict(a.level_by_kind)["alley"] == "recognise"
     assert dict(a.level_by_kind)["street"] == covplan.settings.default_level_by_kind["street"]
@@ -205,7 +215,7 @@ def test_greedy_baseline_respects_pins_and_forbids(
 
 
 def test_unknown_spec_and_site_are_input_errors(
-    ward: tuple[covplan.Area, covplan.Survey],
+    ward: tuple[covplan.Area, covplan.Survey], english: None
 ) -> None:
     area, survey = ward
     with pytest.raises(covplan.InputError, match="unknown camera spec 'nope'"):

@@ -123,14 +123,7 @@ WHITELIST = set(
 #: English still printed by the other rooms of issue 13: (output, word) → where it comes
 #: from. The lead removes an entry when its room is fixed (the test then keeps it fixed).
 #: ``output`` is the scanned output's name (a file name, ``stdout:…`` or ``stderr:…``).
-KNOWN_ENGLISH: dict[tuple[str, str], str] = {
-    # covplan/area/_load.py (area room, outside issue 13's three rooms): the message of a
-    # missing OSM file is English only
-    **{
-        ("stderr:plan missing file", w): "area/_load.py: 'file not found; give the path…'"
-        for w in ("file", "not", "found", "give", "the", "path", "of", "an", "or")
-    },
-}
+KNOWN_ENGLISH: dict[tuple[str, str], str] = {}
 
 #: Words of a file format that a reader looks up (not prose): (output, word) → why.
 FORMAT_KEYS: dict[tuple[str, str], str] = {

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from covplan import settings
 from covplan._errors import CRSError
+from covplan.vocab.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class Area:
             The layer in :attr:`crs`; same index and columns.
         """
         if layer not in LAYERS:
-            msg = f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}"
+            msg = message("area.unknown_layer", layer=layer, layers=", ".join(LAYERS))
             raise ValueError(msg)
         if layer not in self._metric_cache:
             self._metric_cache[layer] = getattr(self, layer).to_crs(self.crs)
@@ -245,13 +246,10 @@ def ensure_metric(gdf: gpd.GeoDataFrame, what: str = "this table") -> None:
         How to name it in the message.
     """
     if gdf.crs is None:
-        msg = f"{what} has no CRS; set one with .set_crs(4326) (longitude/latitude) first"
+        msg = message("area.no_crs", what=what)
         raise CRSError(msg)
     if not gdf.crs.is_projected:
-        msg = (
-            f"{what} is in degrees ({gdf.crs.to_string()}); project it to metres first, "
-            "e.g. .to_crs(area.crs) (EPSG:32648 for Huế and Ho Chi Minh City)"
-        )
+        msg = message("area.in_degrees", what=what, crs=gdf.crs.to_string())
         raise CRSError(msg)
 
 

@@ -47,6 +47,7 @@ from covplan.area.routes import (
     routes_from_segments,
     unplanned_reasons,
 )
+from covplan.vocab.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -149,25 +150,20 @@ _DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9.
 
 
 def _convert_hint(encoding: str) -> str:
-    return (
-        f"covplan reads UTF-8 OpenStreetMap files: convert it, e.g. "
-        f"`iconv -f {encoding.split(' ')[0]} -t UTF-8 in.osm > in-utf8.osm` "
-        "(or JOSM: File → Save As, which writes UTF-8), and fix the encoding= "
-        "in its first line"
-    )
+    return message("osm.convert_hint", encoding=encoding.split(" ")[0])
 
 
 def _check_encoding(head: bytes, path: Path) -> None:
     """Refuse UTF-16/32 and declared non-UTF-8 encodings, naming them and how to convert."""
     for bom, name in _BOMS:
         if head.startswith(bom):
-            msg = f"the file is encoded as {name}; {_convert_hint(name.split(' ')[0])}"
+            msg = message("osm.encoded_as", name=name, hint=_convert_hint(name.split(" ")[0]))
             raise InputError(msg, file=path)
     decl = _DECL_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
     if decl is not None:
         name = decl.group(1).decode("ascii")
         if name.lower() not in _UTF8_NAMES:
-            msg = f"the file declares encoding={name!r}; {_convert_hint(name)}"
+            msg = message("osm.declares_encoding", name=name, hint=_convert_hint(name))
             raise InputError(msg, file=path)
 
 
@@ -185,10 +181,7 @@ def _not_utf8(path: Path, limit: int = 1 << 26) -> str | None:
             return None  # cut inside a character at the read limit
         line = data.count(b"\n", 0, err.start) + 1
         byte = data[err.start : err.start + 1].hex()
-        return (
-            f"the file is not UTF-8 (byte 0x{byte} on line {line}); it looks like a legacy "
-            f"encoding such as windows-1258 or latin-1; {_convert_hint('WINDOWS-1258')}"
-        )
+        return message("osm.not_utf8", byte=byte, line=line, hint=_convert_hint("WINDOWS-1258"))
     return None
 
 
@@ -232,11 +225,17 @@ class _OsmCheck:
             for key, value in item.attrib.items():
                 cap = MAX_TAG_CHARS if item.tag == "tag" else MAX_ATTR_CHARS
                 if len(value) > cap:
-                    name = f"tag {item.attrib.get('k', '?')[:40]!r}" if item.tag == "tag" else key
-                    msg = (
-                        f"{name} of {self._where(elem)} is {len(value):,} characters long; "
-                        f"OpenStreetMap allows {cap}: the file is damaged or crafted, "
-                        "export it again"
+                    name = (
+                        message("osm.tag_name", k=item.attrib.get("k", "?")[:40])
+                        if item.tag == "tag"
+                        else key
+                    )
+                    msg = message(
+                        "osm.too_long",
+                        name=name,
+                        where=self._where(elem),
+                        length=len(value),
+                        cap=cap,
                     )
                     raise InputError(msg, file=self.path)
 
@@ -251,11 +250,7 @@ class _OsmCheck:
         else:
             ok = -180 <= lon <= 180
         if not ok:
-            msg = (
-                f"{self._where(elem)} has lat={lat_text!r}, lon={lon_text!r}: coordinates "
-                "must be finite degrees (latitude -90…90, longitude -180…180); fix the node "
-                "in JOSM or export the area again"
-            )
+            msg = message("osm.bad_coords", where=self._where(elem), lat=lat_text, lon=lon_text)
             raise InputError(msg, file=self.path)
 
     def _duplicate(self, elem: ET.Element) -> None:
@@ -270,11 +265,7 @@ class _OsmCheck:
         if old is not digest and old == digest:
             self.copies.append(f"{key[0]} {key[1][:40]}")
         elif old != digest:
-            msg = (
-                f"{key[0]} {key[1][:40]} appears twice with different data (two exports "
-                "merged?); osmnx would keep only one of them: remove the duplicate "
-                "(JOSM: Validation → duplicated ways/nodes) or export the area again"
-            )
+            msg = message("osm.duplicate", where=f"{key[0]} {key[1][:40]}")
             raise InputError(msg, file=self.path)
 
 
@@ -283,17 +274,10 @@ def _iter_osm(fh: IO[bytes], path: Path) -> Iterator[tuple[str, ET.Element]]:
     try:
         yield from DefusedET.iterparse(fh, events=("start", "end"), forbid_dtd=True)
     except DTDForbidden:
-        msg = (
-            "the file declares a DTD (<!DOCTYPE …>), which OpenStreetMap files never do; "
-            "covplan refuses it (entities in a DTD can expand a few KB into gigabytes): "
-            "export the area again from openstreetmap.org or JOSM"
-        )
+        msg = message("osm.dtd")
         raise InputError(msg, file=path) from None
     except (EntitiesForbidden, ExternalReferenceForbidden, NotSupportedError) as err:
-        msg = (
-            f"the file uses XML entities ({type(err).__name__}), which OpenStreetMap files "
-            "never do; covplan refuses them: export the area again"
-        )
+        msg = message("osm.entities", kind=type(err).__name__)
         raise InputError(msg, file=path) from None
 
 
@@ -341,45 +325,42 @@ def read_osm_bounds(path: str | os.PathLike[str]) -> tuple[BBox | None, int, int
     except ET.ParseError as err:
         raise InputError(_parse_error_message(err, p), file=p) from None
     except (EOFError, OSError, zlib.error) as err:
-        msg = (
-            f"cannot read the compressed file ({err}); "
-            "it is truncated or damaged: download it again"
-        )
+        msg = message("osm.bad_compressed", err=err)
         raise InputError(msg, file=p) from None
     if root_tag is None:
-        msg = "the file holds no XML; give an .osm file exported from OpenStreetMap"
+        msg = message("osm.no_xml")
         raise InputError(msg, file=p)
     if check.n_nodes == 0:
-        msg = "the OSM file has no nodes; export a larger area or check the export finished"
+        msg = message("osm.no_nodes")
         raise InputError(msg, file=p)
     if check.copies:
         logger.warning(
-            "%s: %d element(s) given twice with the same data, read once: %s",
-            p.name,
-            len(check.copies),
-            ", ".join(check.copies[:5]) + (" …" if len(check.copies) > 5 else ""),
+            "%s",
+            message(
+                "osm.copies",
+                file=p.name,
+                n=len(check.copies),
+                which=", ".join(check.copies[:5]) + (" …" if len(check.copies) > 5 else ""),
+            ),
         )
     return check.bounds, check.n_nodes, check.n_ways
 
 
 def _check_file(p: Path) -> None:
     if not p.exists():
-        msg = "file not found; give the path of an OpenStreetMap .osm or .osm.bz2 file"
+        msg = message("osm.not_found")
         raise InputError(msg, file=p)
     if p.is_dir():
-        msg = "is a folder, not a file; give the .osm (or .osm.bz2, .osm.gz) file inside it"
+        msg = message("osm.is_folder")
         raise InputError(msg, file=p)
     if p.stat().st_size == 0:
-        msg = "the file is empty; export the area again from openstreetmap.org (Export → .osm)"
+        msg = message("osm.empty")
         raise InputError(msg, file=p)
 
 
 def _check_root(elem: ET.Element, p: Path) -> str:
     if elem.tag != "osm":
-        msg = (
-            f"this is XML but not OpenStreetMap data (its root element is "
-            f"<{str(elem.tag)[:40]}>, not <osm>); give an .osm file exported from OSM"
-        )
+        msg = message("osm.not_osm", root=str(elem.tag)[:40])
         raise InputError(msg, file=p)
     return str(elem.tag)
 
@@ -389,17 +370,14 @@ def _parse_error_message(err: ET.ParseError, p: Path) -> str:
     if not_utf8 is not None:
         return not_utf8
     line, col = getattr(err, "position", (None, None))
-    return (
-        f"not well-formed XML at line {line}, column {col} ({err}); "
-        "the file is damaged or truncated: download or export it again"
-    )
+    return message("osm.bad_xml", line=line, col=col, err=err)
 
 
 def _parse_bounds(elem: ET.Element, path: Path) -> BBox:
     try:
         w, s, e, n = (float(elem.attrib[k]) for k in ("minlon", "minlat", "maxlon", "maxlat"))
     except (KeyError, ValueError):
-        msg = "the <bounds> element is incomplete; give bbox=(west, south, east, north)"
+        msg = message("osm.bounds_incomplete")
         raise InputError(msg, file=path, value=dict(elem.attrib)) from None
     _check_bbox((w, s, e, n), path)
     return (w, s, e, n)
@@ -407,13 +385,11 @@ def _parse_bounds(elem: ET.Element, path: Path) -> BBox:
 
 def _check_bbox(bbox: Sequence[float], path: Path | str | None = None) -> None:
     if len(bbox) != 4:
-        msg = "bbox must be (west, south, east, north) in degrees"
+        msg = message("osm.bbox_shape")
         raise InputError(msg, file=path, value=tuple(bbox))
     w, s, e, n = bbox
     if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-        msg = (
-            "bbox must be (west, south, east, north) in degrees with west < east and south < north"
-        )
+        msg = message("osm.bbox_order")
         raise InputError(msg, file=path, value=tuple(bbox))
 
 
@@ -471,7 +447,7 @@ def area_from_xml(
     bounds, n_nodes, n_ways = read_osm_bounds(p)
     if boundary is not None:
         if boundary.is_empty or boundary.geom_type not in ("Polygon", "MultiPolygon"):
-            msg = "the ward boundary must be a polygon in longitude/latitude (EPSG:4326)"
+            msg = message("osm.boundary_polygon")
             raise InputError(msg, file=p)
         bbox = tuple(float(x) for x in boundary.bounds)  # type: ignore[assignment]
     if bbox is not None:
@@ -481,7 +457,7 @@ def area_from_xml(
         try:
             graph = ox.graph_from_xml(p, simplify=False, retain_all=True)
         except (ValueError, KeyError) as err:
-            msg = f"osmnx could not build a street graph ({err}); is this a complete OSM export?"
+            msg = message("osm.no_graph", err=err)
             raise InputError(msg, file=p) from None
         try:
             features = ox.features_from_xml(p, tags=FEATURE_TAGS)
@@ -491,10 +467,10 @@ def area_from_xml(
         xs = [d["x"] for _, d in graph.nodes(data=True)]
         ys = [d["y"] for _, d in graph.nodes(data=True)]
         if not xs:
-            msg = "the file has no <bounds> and no nodes; give bbox=(west, south, east, north)"
+            msg = message("osm.no_bounds_no_nodes")
             raise InputError(msg, file=p)
         bounds = (min(xs), min(ys), max(xs), max(ys))
-        logger.warning("%s has no <bounds>; using the extent of its nodes", p.name)
+        logger.warning("%s", message("osm.no_bounds", file=p.name))
     area = _area_from_graph(
         graph,
         features,
@@ -542,7 +518,7 @@ def area_from_polygon(
         The ward.
     """
     if not isinstance(polygon, BaseGeometry) or polygon.is_empty or polygon.area == 0:
-        msg = "polygon must be a non-empty shapely Polygon in longitude/latitude (EPSG:4326)"
+        msg = message("area.bad_polygon")
         raise InputError(msg, value=repr(polygon)[:80])
     with _OsmnxTags() as ox:
         graph = ox.graph_from_polygon(
@@ -634,7 +610,7 @@ def area_from_file(
     """
     p = Path(path)
     if not p.exists():
-        msg = "file not found; give a GeoPackage, GeoJSON or Shapefile of routes"
+        msg = message("area.routes_not_found")
         raise InputError(msg, file=p)
     layers = _read_layers(p)
     lines = layers.get("routes")
@@ -642,7 +618,7 @@ def area_from_file(
     if buildings is not None:
         polys = _read_any(Path(buildings)).to_crs(4326)
     if lines is None or lines.empty:
-        msg = "no route lines found; draw routes as LineStrings (a 'routes' layer in a GeoPackage)"
+        msg = message("area.no_route_lines")
         raise InputError(msg, file=p)
     if groups is None and "groups" in layers:
         groups = layers["groups"]
@@ -750,13 +726,13 @@ def _area_from_graph(
     crs = metric_crs_for(boundary)
     segments = _segments(graph, boundary)
     if segments.empty:
-        msg = "no street, alley or path lies inside the area; check the bounds or the file"
+        msg = message("area.no_route_inside")
         raise InputError(msg, file=source)
     routes, segments = routes_from_segments(segments, crs=crs)
     planned_kinds = set(settings.planned_kinds if kinds is None else kinds)
     unknown = planned_kinds - {"street", "alley", "lane", "path"}
     if unknown:
-        msg = "kinds must be among street, alley, lane, path"
+        msg = message("area.bad_kinds")
         raise InputError(msg, value=sorted(unknown))
     buildings, poles, cameras = _split_features(features, boundary)
     places = _places(features, boundary)
@@ -1095,13 +1071,10 @@ def _read_any(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
     try:
         gdf = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     except Exception as err:  # pyogrio raises several types for unreadable files
-        msg = (
-            f"cannot read it as GIS data ({type(err).__name__}: {err}); "
-            "save it as GeoPackage or GeoJSON"
-        )
+        msg = message("area.gis_unreadable", err=f"{type(err).__name__}: {err}")
         raise InputError(msg, file=path) from None
     if gdf.crs is None:
-        msg = "the layer has no CRS; set it in QGIS (Layer → Set CRS) and save again"
+        msg = message("area.layer_no_crs")
         raise InputError(msg, file=path, column=layer)
     return gdf.to_crs(4326)
 
@@ -1110,7 +1083,7 @@ def _read_layers(path: Path) -> dict[str, gpd.GeoDataFrame]:
     try:
         names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
     except Exception as err:
-        msg = f"cannot read it as GIS data ({err}); save it as GeoPackage or GeoJSON"
+        msg = message("area.gis_unreadable", err=err)
         raise InputError(msg, file=path) from None
     if {"routes", "buildings"} & set(names):
         return {

@@ -14,6 +14,7 @@ import shapely
 from covplan._errors import InputError
 from covplan._text import clean_text
 from covplan.area._area import keyed
+from covplan.vocab.messages import message
 
 __all__ = ["assign_groups", "read_groups", "routes_in_zones"]
 
@@ -46,15 +47,15 @@ def read_groups(source: str | os.PathLike[str] | gpd.GeoDataFrame) -> gpd.GeoDat
     else:
         path = Path(source)
         if not path.exists():
-            msg = "residential-group file not found; give a GeoJSON or GeoPackage of polygons"
+            msg = message("groups.not_found")
             raise InputError(msg, file=path)
         try:
             gdf = gpd.read_file(path)
         except Exception as err:
-            msg = f"cannot read it as GIS data ({err}); save it as GeoJSON or GeoPackage"
+            msg = message("groups.unreadable", err=err)
             raise InputError(msg, file=path) from None
     if gdf.crs is None:
-        msg = "the groups layer has no CRS; set it (EPSG:4326) and save again"
+        msg = message("groups.no_crs")
         raise InputError(msg, file=where)
     gdf = gdf.to_crs(4326)
     lower = {str(c).casefold(): c for c in gdf.columns}
@@ -69,14 +70,14 @@ def read_groups(source: str | os.PathLike[str] | gpd.GeoDataFrame) -> gpd.GeoDat
     bad = ~gdf.geom_type.isin(["Polygon", "MultiPolygon"])
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        msg = "residential groups must be polygons; redraw this feature as a polygon"
+        msg = message("groups.not_polygon")
         raise InputError(
             msg, file=where, row=row, column="geometry", value=gdf.geom_type[bad].iloc[0]
         )
     dup = ids.duplicated()
     if dup.any():
         row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
-        msg = "duplicate group id; give each residential group its own id"
+        msg = message("groups.duplicate_id")
         raise InputError(msg, file=where, row=row, column=str(id_col), value=ids[dup].iloc[0])
     out = gpd.GeoDataFrame(
         {"group_id": ids.to_numpy(), "name": names.to_numpy()},
@@ -155,14 +156,14 @@ def routes_in_zones(
         try:
             z = gpd.read_file(path)
         except Exception as err:  # pyogrio raises several kinds
-            msg = f"cannot read the priority zones ({err}); give a GeoJSON, GeoPackage or Shapefile"
+            msg = message("groups.zones_unreadable", err=err)
             raise InputError(msg, file=path) from None
         if z.crs is None:
-            msg = "the priority zones have no CRS; save the file with one (e.g. EPSG:4326)"
+            msg = message("groups.zones_no_crs")
             raise InputError(msg, file=path)
     polys = z[z.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polys.empty:
-        msg = "the priority zones hold no polygon; draw the hot spots as areas"
+        msg = message("groups.zones_no_polygon")
         raise InputError(msg, file=where)
     zone = shapely.union_all(polys.to_crs(4326).geometry.to_numpy())
     ids = routes["route_id"] if "route_id" in routes.columns else routes.index.to_series()

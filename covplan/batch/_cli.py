@@ -11,6 +11,7 @@ from covplan._plan_cli import _add_output_args, _add_plan_args, plan_options
 from covplan.batch.run import WardResult, plan_batch
 from covplan.settings import time_limit_s
 from covplan.vocab import batch_label, format_vnd
+from covplan.vocab.messages import message
 
 # `covplan plan` flags that belong to one ward: the manifest has a column for each
 _PER_WARD = {"survey": "survey", "name": "name"}
@@ -105,7 +106,7 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.pareto:
         raise InputError(batch_label("not_in_batch", lang, flag="pareto", column="-"))
     if args.workers is not None and args.workers < 1:
-        raise InputError("--workers: write a whole number ≥ 1", value=args.workers)
+        raise InputError(message("batch.workers", lang), value=args.workers)
 
     def progress(res: WardResult, done: int, total: int) -> None:
         if not args.quiet or res.status == "failed":

@@ -26,6 +26,7 @@ from typing import Any
 import osmium
 
 from covplan._errors import InputError
+from covplan.vocab.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def cut_extract(
     """
     src = Path(path)
     if not src.exists():
-        msg = "file not found; give the path of the regional extract (.osm.pbf, .osm, .osm.bz2)"
+        msg = message("batch.extract_not_found")
         raise InputError(msg, file=src)
     slugs = list(boxes)
     wide = [_widen(boxes[s], margin_m) for s in slugs]
@@ -160,7 +161,7 @@ def cut_extract(
         need, way_in, rel_in = _select(src, wide)
         files = _write(src, slugs, boxes, Path(out_dir), need, way_in, rel_in)
     except RuntimeError as err:  # libosmium's read errors (truncated, not OSM, bad format)
-        msg = f"cannot read the extract ({err}); download it again or give an .osm.pbf file"
+        msg = message("batch.extract_unreadable", err=err)
         raise InputError(msg, file=src) from None
     logger.info(
         "cut_extract: %s -> %d ward files in %.1f s", src.name, len(files), time.perf_counter() - t0

@@ -43,6 +43,7 @@ import pandas as pd
 
 from covplan._errors import InputError, Problem
 from covplan.plan import PlanOptions
+from covplan.vocab.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def _sep(path: Path) -> str:
 
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
-        msg = "manifest not found; give a CSV or XLSX file with a row per ward"
+        msg = message("batch.manifest_not_found")
         raise InputError(msg, file=path)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -166,7 +167,7 @@ def _read_table(path: Path) -> pd.DataFrame:
                 path, dtype=str, keep_default_na=False, sep=_sep(path), encoding="utf-8-sig"
             )
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        msg = f"cannot read the manifest ({err.__class__.__name__}: {err}); give a CSV or XLSX"
+        msg = message("batch.manifest_unreadable", err=f"{err.__class__.__name__}: {err}")
         raise InputError(msg, file=path) from None
     table.columns = [_cell(c).lower() for c in table.columns]
     return table.map(_cell)
@@ -218,12 +219,12 @@ def _flag(text: str) -> bool:
     raise ValueError(text)
 
 
-_HOW = {
-    "int": "write a whole number, e.g. 4",
-    "float": "write a number, e.g. 10 or 2.5",
-    "bool": "write yes or no",
-    "frozenset": "write ids separated by ';'",
-    "tuple[tuple": "write LEVEL or KIND=LEVEL;KIND=LEVEL, e.g. alley=recognise",
+_HOW = {  # field type → the message saying what to write
+    "int": "batch.how.int",
+    "float": "batch.how.float",
+    "bool": "batch.how.bool",
+    "frozenset": "batch.how.frozenset",
+    "tuple[tuple": "batch.how.levels",
 }
 
 
@@ -231,8 +232,8 @@ def _how(name: str) -> str:
     kind = _OPTION_FIELDS[name]
     for prefix, how in _HOW.items():
         if kind.startswith(prefix) or (prefix == "frozenset" and "frozenset" in kind):
-            return how
-    return "write a value"
+            return message(how)
+    return message("batch.how.value")
 
 
 def _bbox_text(text: str) -> BBox | None:
@@ -254,7 +255,7 @@ def _boundary_bbox(path: Path) -> BBox:
         frame = frame.to_crs(4326)
     polys = frame[frame.geom_type.isin(["Polygon", "MultiPolygon"])]
     if polys.empty:
-        msg = "no polygon in the file"
+        msg = message("batch.no_polygon")
         raise ValueError(msg)
     w, s, e, n = (float(x) for x in polys.total_bounds)
     return (w, s, e, n)
@@ -270,14 +271,14 @@ class _Row:
     def problem(self, column: str | None, value: Any, message: str) -> None:
         self.problems.append(Problem(message, str(self.file), self.row, column, value))
 
-    def path(self, column: str, what: str) -> Path | None:
+    def path(self, column: str, what: str) -> Path | None:  # what: a "batch.what.*" key
         text = self.cells.get(column, "")
         if not text:
             return None
         p = Path(text).expanduser()
         p = p if p.is_absolute() else self.file.parent / p
         if not p.exists():
-            self.problem(column, text, f"file not found; give the path of {what}")
+            self.problem(column, text, message("batch.file_not_found", what=message(what)))
             return None
         return p
 
@@ -290,8 +291,8 @@ class _Row:
             try:
                 changes[name] = _option(name, text)
             except ValueError:
-                self.problem(name, text, f"is not a value of {name}; {_how(name)}")
-        costs = self.path("costs", "a cost file (CSV like covplan/camera/costs.csv)")
+                self.problem(name, text, message("batch.not_a_value", name=name, how=_how(name)))
+        costs = self.path("costs", "batch.what.costs")
         if costs is not None:
             changes["costs"] = str(costs)
         elif "costs" in changes:
@@ -306,31 +307,31 @@ class _Row:
     def source(self) -> tuple[Path | None, str | None, BBox | None, Path | None]:
         osm_text, place = self.cells.get("osm", ""), self.cells.get("place", "") or None
         if osm_text and place:
-            self.problem("osm", osm_text, "give either osm or place for a ward, not both")
+            self.problem("osm", osm_text, message("batch.osm_and_place"))
         if not osm_text and not place:
-            self.problem("osm", None, "give an OSM file (column osm) or a place name (place)")
-        osm = self.path("osm", "an OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)")
+            self.problem("osm", None, message("batch.osm_or_place"))
+        osm = self.path("osm", "batch.what.osm")
         text = self.cells.get("boundary", "")
         if not text:
             if osm is not None and osm.name.lower().endswith(".pbf"):
-                msg = "an .osm.pbf extract needs a boundary (a polygon file or w,s,e,n)"
+                msg = message("batch.pbf_needs_boundary")
                 self.problem("boundary", None, msg)
             return osm, place, None, None
         if place:
-            self.problem("boundary", text, "a boundary clips an osm file; leave it empty")
+            self.problem("boundary", text, message("batch.boundary_with_place"))
         bbox = _bbox_text(text)
         if bbox is not None:
             return osm, place, bbox, None
         if "," in text and not Path(text).suffix:
-            self.problem("boundary", text, "write the box as west,south,east,north in degrees")
+            self.problem("boundary", text, message("batch.bad_box"))
             return osm, place, None, None
-        poly = self.path("boundary", "a boundary polygon file (GeoJSON, GeoPackage) or w,s,e,n")
+        poly = self.path("boundary", "batch.what.boundary")
         if poly is None:
             return osm, place, None, None
         try:
             return osm, place, _boundary_bbox(poly), poly
         except (ValueError, OSError) as err:
-            self.problem("boundary", text, f"cannot read a polygon from it ({err})")
+            self.problem("boundary", text, message("batch.bad_polygon", err=err))
             return osm, place, None, None
 
 
@@ -365,8 +366,11 @@ def read_manifest(
     known = set(WARD_COLUMNS) | set(_OPTION_FIELDS)
     problems = [
         Problem(
-            f"unknown column; use {', '.join(WARD_COLUMNS)} or a planning option "
-            f"({', '.join(_OPTION_FIELDS)})",
+            message(
+                "batch.unknown_column",
+                columns=", ".join(WARD_COLUMNS),
+                options=", ".join(_OPTION_FIELDS),
+            ),
             str(file),
             1,
             c,
@@ -375,9 +379,9 @@ def read_manifest(
         if c not in known
     ]
     if "name" not in table.columns:
-        problems.append(Problem("add a column name (the ward's name)", str(file), 1, "name"))
+        problems.append(Problem(message("batch.add_name"), str(file), 1, "name"))
     if not {"osm", "place"} & set(table.columns):
-        msg = "add a column osm (an OpenStreetMap file) or place (a place name)"
+        msg = message("batch.add_osm")
         problems.append(Problem(msg, str(file), 1, "osm"))
     if problems:
         raise InputError(problems=problems)
@@ -388,10 +392,10 @@ def read_manifest(
         row = _Row(file, i + 2, rec)
         name = rec.get("name", "")
         if not name or not ward_slug(name):
-            row.problem("name", name or None, "give the ward's name (letters or digits)")
+            row.problem("name", name or None, message("batch.give_name"))
         slug = ward_slug(name)
         if slug and slug in seen:
-            row.problem("name", name, f"the same ward name as row {seen[slug]}; give another")
+            row.problem("name", name, message("batch.same_name", row=seen[slug]))
         seen.setdefault(slug, row.row)
         osm, place, bbox, boundary = row.source()
         streets = False
@@ -399,7 +403,7 @@ def read_manifest(
             try:
                 streets = _flag(rec["streets"])
             except ValueError:
-                row.problem("streets", rec["streets"], "write yes or no")
+                row.problem("streets", rec["streets"], message("batch.yes_no"))
         ward = Ward(
             name=name,
             slug=slug,
@@ -416,7 +420,7 @@ def read_manifest(
         problems += row.problems
         wards.append(ward)
     if not wards and not problems:
-        problems.append(Problem("the manifest has no ward; add a row per ward", str(file)))
+        problems.append(Problem(message("batch.no_ward"), str(file)))
     if problems:
         raise InputError(problems=problems)
     logger.info("read_manifest: %d wards from %s", len(wards), file.name)

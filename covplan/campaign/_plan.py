@@ -14,6 +14,7 @@ import pandas as pd
 
 from covplan._errors import InputError
 from covplan.survey import read_survey
+from covplan.vocab.messages import message
 
 PHASES: tuple[str, ...] = ("pilot", "phase_1", "phase_2")
 _PHASE_OF_INT = {0: "pilot", 1: "phase_1", 2: "phase_2"}
@@ -32,7 +33,7 @@ class PlanFolder:
 
 def _need(path: Path) -> Path:
     if not path.is_file():
-        msg = f"{path.name} is missing from the plan folder; write the plan with `covplan plan`"
+        msg = message("campaign.plan_file_missing", name=path.name)
         raise InputError(msg, file=path)
     return path
 
@@ -142,7 +143,7 @@ def read_plan_folder(
 ) -> PlanFolder:
     folder = Path(plan_dir)
     if not folder.is_dir():
-        msg = f"plan folder {folder} does not exist; write one with `covplan plan`"
+        msg = message("campaign.no_plan_folder", folder=folder)
         raise InputError(msg, file=folder)
     summary = json.loads(_need(folder / "summary.json").read_text(encoding="utf-8"))
     gpkg = _need(folder / "plan.gpkg")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from covplan._errors import InputError
+from covplan.vocab.messages import message
 
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
@@ -17,12 +18,15 @@ _PLAIN = re.compile(r"^\d+$")
 def amount_vnd(value: Any, what: str = "amount", *, zero_ok: bool = False) -> int:
     """A positive whole number of VND from an int or its text (``1.250.000`` grouped is fine)."""
     if isinstance(value, bool):
-        msg = f"{what} {value!r} is not a sum of money; give whole VND, e.g. 200000"
+        msg = message("campaign.not_money", what=what, value=value)
         raise InputError(msg, column=what)
     if isinstance(value, float | Decimal):
-        msg = (
-            f"{what} {value!r} is a {type(value).__name__}: give whole VND as an integer "
-            f"(e.g. {int(abs(float(value))) or 200000}); amounts are never fractional"
+        msg = message(
+            "campaign.fractional",
+            what=what,
+            value=value,
+            kind=type(value).__name__,
+            example=int(abs(float(value))) or 200000,
         )
         raise InputError(msg, column=what)
     if isinstance(value, str):
@@ -33,19 +37,13 @@ def amount_vnd(value: Any, what: str = "amount", *, zero_ok: bool = False) -> in
         if _PLAIN.match(digits) or _GROUPED.match(digits):
             value = int(re.sub(r"[.,\s]", "", digits)) * (-1 if negative else 1)
         else:
-            msg = (
-                f"{what} {value!r} is not whole VND; write digits only, e.g. 200000 or "
-                "200.000 (no decimals: amounts are whole đồng)"
-            )
+            msg = message("campaign.not_whole_vnd", what=what, value=value)
             raise InputError(msg, column=what)
     if not isinstance(value, int):
-        msg = f"{what} {value!r} is not a sum of money; give whole VND, e.g. 200000"
+        msg = message("campaign.not_money", what=what, value=value)
         raise InputError(msg, column=what)
     if value < 0 or (value == 0 and not zero_ok):
-        msg = (
-            f"{what} {value} must be a positive whole number of VND; to correct an entry, "
-            "reverse it (covplan campaign reverse ENTRY_ID) instead of a negative amount"
-        )
+        msg = message("campaign.not_positive", what=what, value=value)
         raise InputError(msg, column=what)
     return value
 
@@ -55,7 +53,7 @@ def count(value: Any, what: str) -> int:
     if isinstance(value, str) and _PLAIN.match(value.strip()):
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"{what} {value!r} is not a whole number of households; write e.g. 42"
+        msg = message("campaign.not_households", what=what, value=value)
         raise InputError(msg, column=what)
     return value
 
@@ -72,7 +70,7 @@ def day(value: Any, what: str = "date") -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    msg = f"{what} {value!r} is not a date; write YYYY-MM-DD (e.g. 2026-06-20) or DD/MM/YYYY"
+    msg = message("campaign.not_date", what=what, value=value)
     raise InputError(msg, column=what)
 
 
@@ -80,7 +78,7 @@ def choice(value: Any, allowed: tuple[str, ...], what: str) -> str:
     """One of a closed list of words."""
     text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
     if text not in allowed:
-        msg = f"{what} {value!r} is not known; use one of {', '.join(allowed)}"
+        msg = message("campaign.not_known", what=what, value=value, choices=", ".join(allowed))
         raise InputError(msg, column=what)
     return text
 
@@ -89,6 +87,6 @@ def text(value: Any, what: str, *, required: bool = True) -> str:
     """NFC text, stripped; empty only when not required."""
     out = unicodedata.normalize("NFC", "" if value is None else str(value)).strip()
     if required and not out:
-        msg = f"{what} is empty; give it (e.g. the receipt or invoice number written on paper)"
+        msg = message("campaign.empty", what=what)
         raise InputError(msg, column=what)
     return out

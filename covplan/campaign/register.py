@@ -52,6 +52,7 @@ from covplan.campaign.schema import (
     ROUTES,
     connect,
 )
+from covplan.vocab.messages import message
 
 __all__ = [
     "METHODS",
@@ -114,7 +115,7 @@ def _actor(by: str | None) -> str:
 def _pk(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     if key is None:  # pragma: no cover - every insert here has a primary key
-        msg = "the database returned no id for the new row"
+        msg = message("campaign.no_id")
         raise RuntimeError(msg)
     return int(key[0])
 
@@ -164,7 +165,7 @@ def init_campaign(
     actor, stamp = _actor(by), _now()
     with engine.begin() as conn:
         if conn.execute(sa.select(CAMPAIGN.c.campaign_id).where(CAMPAIGN.c.name == cname)).first():
-            msg = f"the register already has a campaign named {cname!r}; give another --name"
+            msg = message("campaign.name_taken", name=cname)
             raise InputError(msg, column="name", value=cname)
         cid = _pk(
             conn.execute(
@@ -271,10 +272,11 @@ def open_register(
     if campaign is not None:
         rows = [r for r in rows if r.name == campaign]
     if len(rows) != 1:
-        names = ", ".join(sorted(r.name for r in rows)) or "none"
-        msg = (
-            f"{'no campaign' if not rows else 'several campaigns'} in {redact_url(os.fspath(db))} "
-            f"(campaigns: {names}); start one with `covplan campaign init` or give --campaign"
+        names = ", ".join(sorted(r.name for r in rows)) or message("campaign.none_word")
+        msg = message(
+            "campaign.no_campaign" if not rows else "campaign.several",
+            db=redact_url(os.fspath(db)),
+            names=names,
         )
         raise InputError(msg, column="--campaign")
     return Register(engine, int(rows[0].campaign_id), by=by)
@@ -345,9 +347,11 @@ class Register:
     def _date(self, value: date | str | None, what: str = "date") -> date:
         day = V.day(value if value is not None else date.today(), what)
         if day < self.start_date:
-            msg = (
-                f"{what} {day.isoformat()} is before the campaign started "
-                f"({self.start_date.isoformat()}); check the date"
+            msg = message(
+                "campaign.before_start",
+                what=what,
+                day=day.isoformat(),
+                start=self.start_date.isoformat(),
             )
             raise InputError(msg, column=what, value=None)
         return day
@@ -364,7 +368,7 @@ class Register:
             is None
         ):
             known = conn.execute(sa.select(GROUPS.c.group_id).where(self._where(GROUPS))).scalars()
-            msg = f"unknown group {gid!r}; the campaign's groups are {', '.join(sorted(known))}"
+            msg = message("campaign.unknown_group", gid=gid, groups=", ".join(sorted(known)))
             raise InputError(msg, column="group", value=None)
         return gid
 
@@ -395,10 +399,9 @@ class Register:
             .all()
         )
         msg = (
-            f"unknown camera or household {sid!r}; cameras are {codes[0]}…{codes[-1]} "
-            "(see covplan campaign report), households their pseudonymous ids (own-…)"
+            message("campaign.unknown_subject_codes", sid=sid, first=codes[0], last=codes[-1])
             if codes
-            else f"unknown camera or household {sid!r}"
+            else message("campaign.unknown_subject", sid=sid)
         )
         raise InputError(msg)
 
@@ -424,15 +427,20 @@ class Register:
                 state = {"new": "installed", "reaim": "reaimed"}.get(kind, "")
             allowed = _NEXT[kind].get(now, set())
             if state not in allowed:
-                nxt = " or ".join(sorted(allowed)) or "nothing (the work is done)"
-                what = f"{kind} camera" if subject == "camera" else "household"
-                msg = (
-                    f"{sid} ({what}) is {now}: it cannot become {state or action} — that skips "
-                    f"a step; next is {nxt}"
+                nxt = message("campaign.or").join(sorted(allowed)) or message(
+                    "campaign.nothing_next"
+                )
+                what = (
+                    message("campaign.kind_camera", kind=kind)
+                    if subject == "camera"
+                    else message("campaign.household")
+                )
+                msg = message(
+                    "campaign.skips_step", sid=sid, what=what, now=now, to=state or action, nxt=nxt
                 )
                 raise InputError(msg)
             if when < last_day:
-                msg = f"date {when} is before {sid}'s last change ({last_day}); check the date"
+                msg = message("campaign.before_last", when=when, sid=sid, last=last_day)
                 raise InputError(msg, column="date", value=None)
             eid = _pk(
                 conn.execute(
@@ -641,7 +649,7 @@ class Register:
         yes = V.count(households_for, "households_for")
         total = V.count(households_total, "households_total")
         if total == 0 or yes > total:
-            msg = f"households for ({yes}) must be between 0 and the total ({total}), total > 0"
+            msg = message("campaign.households_for", yes=yes, total=total)
             raise InputError(msg, column="households_for")
         amount = V.amount_vnd(amount_per_household_vnd, "amount_per_household_vnd", zero_ok=True)
         ref = V.text(minutes_ref, "minutes_ref")
@@ -675,16 +683,13 @@ class Register:
             self._group(conn, gid)  # an unknown group says so
         adopted = [r for r in rows if 2 * r.households_for > r.households_total]
         if not adopted:
-            what = f"group {gid}" + (f" {phase}" if phase else "")
-            why = "none was adopted by a majority" if rows else "none is recorded"
-            msg = (
-                f"no residents' decision opens a contribution round for {what} ({why}); "
-                "record it first with `covplan campaign decide`"
-            )
+            what = message("campaign.group_word", gid=gid) + (f" {phase}" if phase else "")
+            why = message("campaign.none_adopted" if rows else "campaign.none_recorded")
+            msg = message("campaign.no_decision", what=what, why=why)
             raise InputError(msg, column="group", value=None)
         dec = adopted[-1]
         if when < dec.decided_on:
-            msg = f"date {when} is before the residents' decision of {dec.decided_on}"
+            msg = message("campaign.before_decision", when=when, decided=dec.decided_on)
             raise InputError(msg, column="date", value=None)
         return int(dec.decision_id)
 
@@ -741,7 +746,7 @@ class Register:
                 sa.select(MONEY.c.entry_id).where(self._where(MONEY), MONEY.c.receipt_no == receipt)
             ).first()
             if dup is not None:
-                msg = f"receipt {receipt!r} is already entry {dup.entry_id}; receipts are unique"
+                msg = message("campaign.receipt_taken", receipt=receipt, entry=dup.entry_id)
                 raise InputError(msg, column="receipt", value=None)
             eid = self._insert_money(
                 conn,
@@ -770,7 +775,7 @@ class Register:
             )
         ).first()
         if found is None:
-            msg = f"unknown household {hid!r}; give its pseudonymous id (own-…) or leave it out"
+            msg = message("campaign.unknown_household", hid=hid)
             raise InputError(msg, column="household", value=None)
         return hid
 
@@ -784,7 +789,7 @@ class Register:
         except sa.exc.IntegrityError as err:
             text = str(err.orig)
             what = "receipt" if "receipt" in text else "invoice" if "invoice" in text else "entry"
-            msg = f"this {what} is already in the register (numbers are unique); check it"
+            msg = message("campaign.number_taken", what=message(f"campaign.word.{what}"))
             raise InputError(msg, column=what) from None
         return int(eid)
 
@@ -797,10 +802,12 @@ class Register:
         found = {r.code: r for r in rows}
         for code in codes:
             if code not in found:
-                msg = f"unknown camera {code!r}; give the plan's codes (N01, R01, K01…)"
+                msg = message("campaign.unknown_camera", code=code)
                 raise InputError(msg, column="cameras", value=None)
             if found[code].group_id != gid:
-                msg = f"camera {code} is in group {found[code].group_id}, not {gid}"
+                msg = message(
+                    "campaign.camera_group", code=code, group=found[code].group_id, gid=gid
+                )
                 raise InputError(msg, column="cameras", value=None)
         return {c: int(found[c].cost_vnd) for c in codes}
 
@@ -903,13 +910,13 @@ class Register:
                 sa.select(MONEY).where(self._where(MONEY), MONEY.c.entry_id == int(entry_id))
             ).first()
             if old is None or old.reverses is not None:
-                msg = f"entry {entry_id} is not a contribution or spending of this campaign"
+                msg = message("campaign.not_entry", entry=entry_id)
                 raise InputError(msg, column="entry", value=None)
             done = conn.execute(
                 sa.select(MONEY.c.entry_id).where(MONEY.c.reverses == old.entry_id)
             ).first()
             if done is not None:
-                msg = f"entry {entry_id} is already reversed by entry {done.entry_id}"
+                msg = message("campaign.already_reversed", entry=entry_id, by=done.entry_id)
                 raise InputError(msg, column="entry", value=None)
             keep = (
                 "kind",

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from covplan._errors import InputError
 from covplan._redact import redact_url
+from covplan.vocab.messages import message
 
 __all__ = [
     "APPEND_ONLY",
@@ -317,7 +318,7 @@ def database_url(db: str | os.PathLike[str]) -> str:
         return text
     if "://" in text:
         shown = redact_url(text)
-        msg = f"database {shown!r} is neither a file path nor a postgresql:// URL; give one of them"
+        msg = message("campaign.bad_db", shown=shown)
         raise InputError(msg, column="--db")
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
@@ -358,7 +359,7 @@ def connect(db: str | os.PathLike[str], *, create: bool = False) -> Engine:
     if url.startswith("sqlite:///") and not create:
         path = Path(url.removeprefix("sqlite:///"))
         if not path.is_file():
-            msg = f"no campaign register at {path}; start one with `covplan campaign init`"
+            msg = message("campaign.no_register", path=path)
             raise InputError(msg, column="--db")
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30})
@@ -369,7 +370,7 @@ def connect(db: str | os.PathLike[str], *, create: bool = False) -> Engine:
         migrate(engine)
     except sa.exc.OperationalError as err:  # server down, wrong host, file not writable
         first = str(err.orig).strip().splitlines()[0] if err.orig else str(err)
-        msg = f"cannot open the register {redact_url(url)}: {first}; check --db and the server"
+        msg = message("campaign.cannot_open", url=redact_url(url), first=first)
         raise InputError(msg, column="--db") from None
     return engine
 

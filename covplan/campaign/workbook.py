@@ -28,6 +28,7 @@ from covplan.campaign.register import (
 )
 from covplan.campaign.reports import _localise, _write_xlsx, ledger
 from covplan.vocab import CAMPAIGN, LANGS, campaign_word
+from covplan.vocab.messages import message
 
 __all__ = ["export_xlsx", "import_xlsx"]
 
@@ -121,7 +122,7 @@ def _read(path: Path) -> dict[str, list[dict[str, Any]]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, ValueError, KeyError) as err:
-        msg = f"cannot read {path.name} as an XLSX workbook ({err}); give the exported register"
+        msg = message("campaign.bad_workbook", name=path.name, err=err)
         raise InputError(msg, file=path) from None
     out: dict[str, list[dict[str, Any]]] = {}
     for ws in wb.worksheets:
@@ -184,8 +185,7 @@ def _replay_money(register: Register, rows: list[dict[str, Any]], phases: dict[A
                 note=str(r.get("note") or ""),
             )
         else:
-            msg = f"money entry {r.get('entry_id')}: kind {r.get('kind')!r} is neither a "
-            msg += "contribution nor spending"
+            msg = message("campaign.bad_kind", entry=r.get("entry_id"), kind=r.get("kind"))
             raise InputError(msg, column="kind")
     return len(new_id)
 
@@ -226,7 +226,7 @@ def import_xlsx(register: Register, path: str | os.PathLike[str]) -> dict[str, i
     """
     book = _read(Path(path))
     if "sheet_money" not in book and "sheet_events" not in book:
-        msg = "the workbook has no money or work-log sheet; give a register exported by covplan"
+        msg = message("campaign.no_sheets")
         raise InputError(msg, file=os.fspath(path))
     counts = {"decisions": 0, "entries": 0, "events": 0, "deadlines": 0}
     with register.batch():

@@ -48,6 +48,7 @@ from covplan.check._credentials import (
 from covplan.check._http import read_http
 from covplan.check._rtsp import read_rtsp
 from covplan.check.urls import normalise_userinfo
+from covplan.vocab.messages import message
 
 __all__ = ["Clip", "capture", "default_budget_s"]
 
@@ -82,7 +83,7 @@ def default_budget_s(t_open: float, t_read: float, n_frames: int) -> float:
 
 def _positive(name: str, value: float) -> float:
     if not (math.isfinite(value) and value > 0):
-        msg = f"{name} must be a positive number of seconds, not {value!r}"
+        msg = message("capture.bad_seconds", name=name, value=value)
         raise InputError(msg, column=name, value=value)
     return float(value)
 
@@ -138,10 +139,7 @@ def _kind_of(source: str) -> str:
         return "http"
     if scheme in ("", "file") or len(scheme) == 1:  # "C:\..." on Windows
         return "file"
-    msg = (
-        f"unsupported stream scheme {scheme!r} in {redact_url(source)}; "
-        "use rtsp://, http:// or a file"
-    )
+    msg = message("capture.bad_scheme", scheme=scheme, url=redact_url(source))
     raise InputError(msg, column="stream_url", value=redact_url(source))
 
 
@@ -208,7 +206,7 @@ def capture(
     kind = _kind_of(src)
     n_max = int(settings.max_frames if max_frames is None else max_frames)
     if n_max < 1 or stride < 1:
-        msg = f"max_frames ({n_max}) and stride ({stride}) must be at least 1"
+        msg = message("capture.bad_counts", n_max=n_max, stride=stride)
         raise InputError(msg)
     t0 = time.monotonic()
     if kind == "file":
@@ -260,13 +258,13 @@ def _login_for(
     try:
         port = parts.port
     except ValueError:
-        msg = f"bad port in {shown}; give a number from 1 to 65535"
+        msg = message("capture.bad_port", url=shown)
         raise InputError(msg, column="stream_url", value=shown) from None
     default = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}.get(parts.scheme.lower(), 0)
     host = (parts.hostname or "").lower()
     n = MAX_FAILED_LOGINS if limit is None else int(limit)
     if n < 1:
-        msg = f"max_failed_logins must be at least 1, not {limit!r}"
+        msg = message("capture.bad_logins", value=limit)
         raise InputError(msg, column="max_failed_logins", value=limit)
     return Login(camera_id or host or shown, host, port or default, user or "admin", n)
 
@@ -296,18 +294,18 @@ def _read_network(
             )
     except NotTriedError as err:  # built here from user, host and counts: nothing to hide
         safe = _one_line(shown, str(err))
-        logger.warning("capture failed: %s", safe)
+        logger.warning("%s", message("capture.failed", why=safe))
         raise NotTriedError(safe) from None
     except CaptureError as err:
         safe = _one_line(shown, redact(str(err), secret))
-        logger.warning("capture failed: %s", safe)
+        logger.warning("%s", message("capture.failed", why=safe))
         raise CaptureError(safe) from None
     except (OSError, ValueError, UnicodeError, MemoryError) as err:
         safe = _one_line(shown, redact(f"{type(err).__name__}: {err}", secret))
-        logger.warning("capture failed: %s", safe)
-        raise CaptureError(f"cannot read {safe}") from None
+        logger.warning("%s", message("capture.failed", why=safe))
+        raise CaptureError(message("capture.unreadable", what=safe)) from None
     if not frames:
-        msg = f"{shown}: no frame read before the time limit"
+        msg = message("capture.no_frame", url=shown)
         raise CaptureError(msg)
     return frames, stamps, fps, kind
 
@@ -323,12 +321,12 @@ def _read_file(
 ) -> tuple[list[np.ndarray], list[float], float | None]:
     """Read up to ``n_max`` frames (one in ``stride``) of a video file, within ``max_seconds``."""
     if not path.is_file():
-        msg = f"video file {path} not found; give an existing file or a stream URL"
+        msg = message("capture.file_not_found", path=path)
         raise InputError(msg, file=path)
     cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():
-            msg = f"OpenCV cannot open {path}; is it a video file (AVI, MP4, MKV)?"
+            msg = message("capture.cannot_open", path=path)
             raise InputError(msg, file=path)
         fps = float(cap.get(cv2.CAP_PROP_FPS)) or None
         frames: list[np.ndarray] = []
@@ -348,6 +346,6 @@ def _read_file(
     finally:
         cap.release()
     if not frames:
-        msg = f"{path} has no readable frames; is the file complete?"
+        msg = message("capture.no_frames", path=path)
         raise InputError(msg, file=path)
     return frames, stamps, fps

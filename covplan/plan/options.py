@@ -19,6 +19,7 @@ from typing import Any
 from covplan import settings
 from covplan._errors import InputError
 from covplan.camera.costs import CostModel, load_costs
+from covplan.vocab.messages import message
 
 __all__ = [
     "CAMERA_CLASSES",
@@ -226,43 +227,46 @@ class PlanOptions:
             if ok and integer:
                 ok = float(value) == int(value)
             if not ok:
-                what = "a whole number ≥ 1" if integer else "a number of metres > 0"
+                what = message("options.whole" if integer else "options.metres")
                 if name == "time_limit_s":
-                    what = "a number of seconds > 0"
-                problems.append(f"{name} = {value!r}: write {what}")
+                    what = message("options.seconds")
+                problems.append(message("options.write", name=name, value=value, what=what))
 
         positive("spacing_m", self.spacing_m)
         positive("site_spacing_m", self.site_spacing_m)
         positive("headings", self.headings, integer=True)
         if isinstance(self.headings, int | float) and MAX_HEADINGS < self.headings < math.inf:
-            problems.append(
-                f"headings = {self.headings!r}: at most {MAX_HEADINGS} (every 5°); "
-                "more only multiplies the work"
-            )
+            problems.append(message("options.headings", value=self.headings, most=MAX_HEADINGS))
         positive("k_at_ends", self.k_at_ends, integer=True)
         positive("capacity", self.capacity, integer=True)
         positive("time_limit_s", self.time_limit_s)
         positive("retention_days", self.retention_days, integer=True)
         if self.camera_class not in CAMERA_CLASSES:
             problems.append(
-                f"camera_class {self.camera_class!r}: use one of {', '.join(CAMERA_CLASSES)}"
+                message(
+                    "options.camera_class",
+                    value=self.camera_class,
+                    choices=", ".join(CAMERA_CLASSES),
+                )
             )
         problems += self._level_problems()
         if self.hfov_deg is not None and not (0 < float(self.hfov_deg) <= 360):
-            problems.append(f"hfov_deg = {self.hfov_deg!r}: write degrees in (0, 360]")
+            problems.append(message("options.hfov", value=self.hfov_deg))
         if self.budget_vnd is not None and not (
             isinstance(self.budget_vnd, int) and self.budget_vnd > 0
         ):
-            problems.append(f"budget_vnd = {self.budget_vnd!r}: write a whole number of VND > 0")
+            problems.append(message("options.budget", value=self.budget_vnd))
         if self.solver not in SOLVERS:
-            problems.append(f"solver {self.solver!r}: use one of {', '.join(SOLVERS)}")
+            problems.append(
+                message("options.solver", value=self.solver, choices=", ".join(SOLVERS))
+            )
         both = sorted(self.pinned_sites & self.forbidden_sites)
         if both:
-            problems.append(f"sites both pinned and forbidden: {', '.join(both)}; choose one")
+            problems.append(message("options.pinned_forbidden", sites=", ".join(both)))
         if problems:
-            msg = "bad planning options:\n  - " + "\n  - ".join(problems)
+            msg = message("options.bad_many") + "\n  - " + "\n  - ".join(problems)
             if len(problems) == 1:
-                msg = f"bad planning option: {problems[0]}"
+                msg = message("options.bad_one", problem=problems[0])
             raise InputError(msg)
 
     def _level_problems(self) -> list[str]:
@@ -270,12 +274,16 @@ class PlanOptions:
         for kind, level in self.level_by_kind:
             if kind not in ROUTE_KINDS:
                 problems.append(
-                    f"level for route kind {kind!r}: kinds are {', '.join(ROUTE_KINDS)}"
+                    message("options.route_kind", kind=kind, kinds=", ".join(ROUTE_KINDS))
                 )
             if level not in LEVELS:
-                problems.append(f"level {level!r} for {kind}: levels are {', '.join(LEVELS)}")
+                problems.append(
+                    message("options.level_for", level=level, kind=kind, levels=", ".join(LEVELS))
+                )
         if self.end_level not in LEVELS:
-            problems.append(f"end_level {self.end_level!r}: levels are {', '.join(LEVELS)}")
+            problems.append(
+                message("options.end_level", level=self.end_level, levels=", ".join(LEVELS))
+            )
         return problems
 
     def check_specs(self, catalogue: Mapping[str, Any]) -> None:
@@ -293,9 +301,10 @@ class PlanOptions:
         """
         unknown = sorted(set(self.specs or ()) - set(catalogue))
         if unknown:
-            msg = (
-                f"unknown camera spec {', '.join(map(repr, unknown))}: the catalogue has "
-                f"{', '.join(sorted(catalogue))}"
+            msg = message(
+                "options.unknown_spec",
+                specs=", ".join(map(repr, unknown)),
+                known=", ".join(sorted(catalogue)),
             )
             raise InputError(msg)
 
@@ -316,10 +325,11 @@ class PlanOptions:
         unknown = sorted((self.pinned_sites | self.forbidden_sites) - known)
         if unknown:
             sample = ", ".join(sorted(known)[:3])
-            msg = (
-                f"unknown site {', '.join(map(repr, unknown))}: not a candidate site at "
-                f"{self.site_spacing_m:g} m site spacing; use an id from the sites of the plan "
-                f"(e.g. {sample})"
+            msg = message(
+                "options.unknown_site",
+                sites=", ".join(map(repr, unknown)),
+                spacing=self.site_spacing_m,
+                sample=sample,
             )
             raise InputError(msg)
 
@@ -347,7 +357,7 @@ class PlanOptions:
         """
         rank = {lv: i for i, lv in enumerate(LEVELS)}
         if level not in rank:
-            raise InputError(f"level {level!r}: levels are {', '.join(LEVELS)}")
+            raise InputError(message("options.level", level=level, levels=", ".join(LEVELS)))
         street = str(settings.default_level_by_kind.get("street", level))
         levels = {kind: level for kind in ROUTE_KINDS}
         levels["street"] = street if rank.get(street, 0) > rank[level] else level
@@ -369,7 +379,7 @@ class PlanOptions:
             A site is never both pinned and forbidden: setting one clears the other.
         """
         if state not in ("pin", "forbid", None):
-            msg = f"site state {state!r}: use 'pin', 'forbid' or None"
+            msg = message("options.site_state", state=state)
             raise InputError(msg)
         pinned = self.pinned_sites - {site_id}
         forbidden = self.forbidden_sites - {site_id}
@@ -390,9 +400,10 @@ class PlanOptions:
         names = {f.name for f in fields(self)}
         unknown = sorted(set(changes) - names)
         if unknown:
-            msg = (
-                f"unknown planning option {', '.join(unknown)}; "
-                f"options are {', '.join(sorted(names))}"
+            msg = message(
+                "options.unknown_option",
+                names=", ".join(unknown),
+                options=", ".join(sorted(names)),
             )
             raise InputError(msg)
         return replace(self, **changes)

@@ -40,6 +40,7 @@ from covplan.plan.stages import Clock, Layers, PlanCache, build_layers
 from covplan.plan.summary import bill, plan_summary
 from covplan.plan.write import Progress, no_progress
 from covplan.survey import Survey, read_survey
+from covplan.vocab.messages import message
 
 logger = logging.getLogger(__name__)
 
@@ -396,7 +397,7 @@ def plan_ward(
     if isinstance(survey, str | os.PathLike):
         survey = read_survey(survey, area=area)
     if survey is not None and not isinstance(survey, Survey):
-        msg = f"survey: expected a Survey or a path, got {type(survey).__name__}"
+        msg = message("pipeline.bad_survey", got=type(survey).__name__)
         raise InputError(msg)
     progress = progress or no_progress
     seconds: dict[str, float] = {}

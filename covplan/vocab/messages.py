@@ -792,6 +792,631 @@ MESSAGES: dict[str, dict[str, str]] = _nfc(
             "covplan: dữ liệu vào không dùng được: hãy cho MÃ camera hoặc --from TỆP_KẾT_QUẢ.csv",
             "covplan: bad input: give a camera CODE or --from RECORDS.csv",
         ),
+        # ==== error and warning messages of the area, capture, plan, batch and campaign
+        # ==== rooms (covplan.area, covplan.check.capture, covplan.plan, covplan.batch,
+        # ==== covplan.campaign, covplan/__init__): one block, keyed by room
+        # ---- covplan/__init__ (a Ctrl-C while the command loads)
+        "cli.interrupted_starting": (
+            "covplan: bị ngắt khi đang khởi động; chưa ghi tệp nào",
+            "covplan: interrupted while starting; nothing was written",
+        ),
+        # ---- reading an OpenStreetMap file (covplan.area._load)
+        "osm.convert_hint": (
+            "covplan đọc tệp OpenStreetMap mã UTF-8: hãy chuyển mã tệp, ví dụ "
+            "`iconv -f {encoding} -t UTF-8 in.osm > in-utf8.osm` (hoặc trong JOSM: "
+            "`File → Save As`, lưu ra UTF-8), rồi sửa `encoding=` ở dòng đầu của tệp",
+            "covplan reads UTF-8 OpenStreetMap files: convert it, e.g. "
+            "`iconv -f {encoding} -t UTF-8 in.osm > in-utf8.osm` "
+            "(or JOSM: File → Save As, which writes UTF-8), and fix the encoding= "
+            "in its first line",
+        ),
+        "osm.encoded_as": (
+            "tệp được mã hoá {name}; {hint}",
+            "the file is encoded as {name}; {hint}",
+        ),
+        "osm.declares_encoding": (
+            "tệp khai báo bảng mã `encoding={name!r}`; {hint}",
+            "the file declares encoding={name!r}; {hint}",
+        ),
+        "osm.not_utf8": (
+            "tệp không phải UTF-8 (byte 0x{byte} ở dòng {line}); có vẻ là bảng mã cũ như "
+            "windows-1258 hay latin-1; {hint}",
+            "the file is not UTF-8 (byte 0x{byte} on line {line}); it looks like a legacy "
+            "encoding such as windows-1258 or latin-1; {hint}",
+        ),
+        "osm.tag_name": ("thẻ {k!r}", "tag {k!r}"),
+        "osm.too_long": (
+            "{name} của {where} dài {length:,} ký tự; OpenStreetMap chỉ cho phép {cap}: tệp "
+            "bị hỏng hoặc bị làm giả, hãy xuất lại tệp",
+            "{name} of {where} is {length:,} characters long; OpenStreetMap allows {cap}: "
+            "the file is damaged or crafted, export it again",
+        ),
+        "osm.bad_coords": (
+            "{where} có lat={lat!r}, lon={lon!r}: toạ độ phải là số độ hữu hạn (vĩ độ -90…90, "
+            "kinh độ -180…180); hãy sửa điểm này trong JOSM hoặc xuất lại khu vực",
+            "{where} has lat={lat!r}, lon={lon!r}: coordinates must be finite degrees "
+            "(latitude -90…90, longitude -180…180); fix the node in JOSM or export the "
+            "area again",
+        ),
+        "osm.duplicate": (
+            "{where} xuất hiện hai lần với dữ liệu khác nhau (gộp hai lần xuất?); osmnx sẽ chỉ "
+            "giữ một: hãy xoá bản trùng (JOSM: `Validation → duplicated ways/nodes`) hoặc xuất "
+            "lại khu vực",
+            "{where} appears twice with different data (two exports merged?); osmnx would "
+            "keep only one of them: remove the duplicate (JOSM: Validation → duplicated "
+            "ways/nodes) or export the area again",
+        ),
+        "osm.dtd": (
+            "tệp khai báo DTD (`<!DOCTYPE …>`), điều mà tệp OpenStreetMap không bao giờ có; "
+            "covplan từ chối (thực thể trong DTD có thể phình vài KB thành hàng gigabyte): hãy "
+            "xuất lại khu vực từ openstreetmap.org hoặc JOSM",
+            "the file declares a DTD (<!DOCTYPE …>), which OpenStreetMap files never do; "
+            "covplan refuses it (entities in a DTD can expand a few KB into gigabytes): "
+            "export the area again from openstreetmap.org or JOSM",
+        ),
+        "osm.entities": (
+            "tệp dùng thực thể XML ({kind}), điều mà tệp OpenStreetMap không bao giờ có; "
+            "covplan từ chối: hãy xuất lại khu vực",
+            "the file uses XML entities ({kind}), which OpenStreetMap files never do; "
+            "covplan refuses them: export the area again",
+        ),
+        "osm.bad_compressed": (
+            "không đọc được tệp nén ({err}); tệp bị cắt dở hoặc hỏng: hãy tải lại",
+            "cannot read the compressed file ({err}); it is truncated or damaged: "
+            "download it again",
+        ),
+        "osm.no_xml": (
+            "tệp không chứa XML; hãy cho một tệp .osm xuất từ OpenStreetMap",
+            "the file holds no XML; give an .osm file exported from OpenStreetMap",
+        ),
+        "osm.no_nodes": (
+            "tệp OSM không có điểm (node) nào; hãy xuất một khu vực rộng hơn hoặc kiểm tra việc "
+            "xuất đã xong chưa",
+            "the OSM file has no nodes; export a larger area or check the export finished",
+        ),
+        "osm.copies": (
+            "{file}: {n} phần tử có hai bản giống hệt nhau, chỉ đọc một lần: {which}",
+            "{file}: {n} element(s) given twice with the same data, read once: {which}",
+        ),
+        "osm.not_found": (
+            "không tìm thấy tệp; hãy cho đường dẫn của một tệp OpenStreetMap .osm hoặc .osm.bz2",
+            "file not found; give the path of an OpenStreetMap .osm or .osm.bz2 file",
+        ),
+        "osm.is_folder": (
+            "đây là thư mục, không phải tệp; hãy cho tệp .osm (hoặc .osm.bz2, .osm.gz) bên trong",
+            "is a folder, not a file; give the .osm (or .osm.bz2, .osm.gz) file inside it",
+        ),
+        "osm.empty": (
+            "tệp rỗng; hãy xuất lại khu vực từ openstreetmap.org (`Export` → .osm)",
+            "the file is empty; export the area again from openstreetmap.org (Export → .osm)",
+        ),
+        "osm.not_osm": (
+            "đây là XML nhưng không phải dữ liệu OpenStreetMap (phần tử gốc là `<{root}>`, "
+            "không phải `<osm>`); hãy cho một tệp .osm xuất từ OSM",
+            "this is XML but not OpenStreetMap data (its root element is <{root}>, not "
+            "<osm>); give an .osm file exported from OSM",
+        ),
+        "osm.bad_xml": (
+            "XML sai cấu trúc ở dòng {line}, cột {col} ({err}); tệp bị hỏng hoặc cắt dở: hãy "
+            "tải hoặc xuất lại",
+            "not well-formed XML at line {line}, column {col} ({err}); the file is damaged "
+            "or truncated: download or export it again",
+        ),
+        "osm.bounds_incomplete": (
+            "phần tử `<bounds>` thiếu thông tin; hãy cho `bbox=(west, south, east, north)`",
+            "the <bounds> element is incomplete; give bbox=(west, south, east, north)",
+        ),
+        "osm.bbox_shape": (
+            "`bbox` phải là (tây, nam, đông, bắc) tính bằng độ",
+            "bbox must be (west, south, east, north) in degrees",
+        ),
+        "osm.bbox_order": (
+            "`bbox` phải là (tây, nam, đông, bắc) tính bằng độ, với tây < đông và nam < bắc",
+            "bbox must be (west, south, east, north) in degrees with west < east and south < north",
+        ),
+        "osm.boundary_polygon": (
+            "ranh giới phường phải là một đa giác theo kinh độ/vĩ độ (EPSG:4326)",
+            "the ward boundary must be a polygon in longitude/latitude (EPSG:4326)",
+        ),
+        "osm.no_graph": (
+            "osmnx không dựng được mạng đường ({err}); tệp OSM này đã được xuất đầy đủ chưa?",
+            "osmnx could not build a street graph ({err}); is this a complete OSM export?",
+        ),
+        "osm.no_bounds_no_nodes": (
+            "tệp không có `<bounds>` và không có điểm nào; hãy cho "
+            "`bbox=(west, south, east, north)`",
+            "the file has no <bounds> and no nodes; give bbox=(west, south, east, north)",
+        ),
+        "osm.no_bounds": (
+            "{file} không có `<bounds>`; dùng phạm vi các điểm của tệp",
+            "{file} has no <bounds>; using the extent of its nodes",
+        ),
+        # ---- building an area (covplan.area._load, _area, groups)
+        "area.bad_polygon": (
+            "polygon phải là một đa giác shapely khác rỗng theo kinh độ/vĩ độ (EPSG:4326)",
+            "polygon must be a non-empty shapely Polygon in longitude/latitude (EPSG:4326)",
+        ),
+        "area.routes_not_found": (
+            "không tìm thấy tệp; hãy cho một tệp GeoPackage, GeoJSON hoặc Shapefile chứa các tuyến",
+            "file not found; give a GeoPackage, GeoJSON or Shapefile of routes",
+        ),
+        "area.no_route_lines": (
+            "không có đường tuyến nào; hãy vẽ tuyến bằng đường (LineString) (lớp `routes` "
+            "trong GeoPackage)",
+            "no route lines found; draw routes as LineStrings (a 'routes' layer in a GeoPackage)",
+        ),
+        "area.no_route_inside": (
+            "không có đường phố, kiệt hẻm hay lối đi nào nằm trong khu vực; hãy kiểm tra ranh "
+            "giới hoặc tệp",
+            "no street, alley or path lies inside the area; check the bounds or the file",
+        ),
+        "area.bad_kinds": (
+            "loại tuyến phải thuộc `street` (đường phố), `alley` (kiệt/hẻm), `lane` (ngõ), "
+            "`path` (lối đi)",
+            "kinds must be among street, alley, lane, path",
+        ),
+        "area.gis_unreadable": (
+            "không đọc được như dữ liệu GIS ({err}); hãy lưu thành GeoPackage hoặc GeoJSON",
+            "cannot read it as GIS data ({err}); save it as GeoPackage or GeoJSON",
+        ),
+        "area.layer_no_crs": (
+            "lớp không có hệ toạ độ (CRS); hãy đặt trong QGIS (`Layer → Set CRS`) rồi lưu lại",
+            "the layer has no CRS; set it in QGIS (Layer → Set CRS) and save again",
+        ),
+        "area.unknown_layer": (
+            "không có lớp {layer!r}; hãy chọn một trong {layers}",
+            "unknown layer {layer!r}; choose one of {layers}",
+        ),
+        "area.no_crs": (
+            "{what} không có hệ toạ độ (CRS); hãy đặt trước bằng `.set_crs(4326)` (kinh độ/vĩ độ)",
+            "{what} has no CRS; set one with .set_crs(4326) (longitude/latitude) first",
+        ),
+        "area.in_degrees": (
+            "{what} đang tính bằng độ ({crs}); hãy chiếu sang mét trước, ví dụ "
+            "`.to_crs(area.crs)` (EPSG:32648 cho Huế và TP Hồ Chí Minh)",
+            "{what} is in degrees ({crs}); project it to metres first, e.g. .to_crs(area.crs) "
+            "(EPSG:32648 for Huế and Ho Chi Minh City)",
+        ),
+        "groups.not_found": (
+            "không tìm thấy tệp tổ dân phố; hãy cho một tệp GeoJSON hoặc GeoPackage chứa các "
+            "đa giác",
+            "residential-group file not found; give a GeoJSON or GeoPackage of polygons",
+        ),
+        "groups.unreadable": (
+            "không đọc được như dữ liệu GIS ({err}); hãy lưu thành GeoJSON hoặc GeoPackage",
+            "cannot read it as GIS data ({err}); save it as GeoJSON or GeoPackage",
+        ),
+        "groups.no_crs": (
+            "lớp tổ dân phố không có hệ toạ độ (CRS); hãy đặt (EPSG:4326) rồi lưu lại",
+            "the groups layer has no CRS; set it (EPSG:4326) and save again",
+        ),
+        "groups.not_polygon": (
+            "tổ dân phố phải là đa giác; hãy vẽ lại đối tượng này thành đa giác",
+            "residential groups must be polygons; redraw this feature as a polygon",
+        ),
+        "groups.duplicate_id": (
+            "mã tổ bị trùng; hãy cho mỗi tổ dân phố một mã riêng",
+            "duplicate group id; give each residential group its own id",
+        ),
+        "groups.zones_unreadable": (
+            "không đọc được vùng ưu tiên ({err}); hãy cho một tệp GeoJSON, GeoPackage hoặc "
+            "Shapefile",
+            "cannot read the priority zones ({err}); give a GeoJSON, GeoPackage or Shapefile",
+        ),
+        "groups.zones_no_crs": (
+            "vùng ưu tiên không có hệ toạ độ (CRS); hãy lưu tệp kèm hệ toạ độ (ví dụ EPSG:4326)",
+            "the priority zones have no CRS; save the file with one (e.g. EPSG:4326)",
+        ),
+        "groups.zones_no_polygon": (
+            "vùng ưu tiên không có đa giác nào; hãy vẽ các điểm nóng thành vùng",
+            "the priority zones hold no polygon; draw the hot spots as areas",
+        ),
+        # ---- reading a camera's picture (covplan.check.capture)
+        "capture.bad_seconds": (
+            "{name} phải là số giây dương, không phải {value!r}",
+            "{name} must be a positive number of seconds, not {value!r}",
+        ),
+        "capture.bad_scheme": (
+            "không hỗ trợ kiểu luồng {scheme!r} trong {url}; hãy dùng rtsp://, http:// hoặc một "
+            "tệp",
+            "unsupported stream scheme {scheme!r} in {url}; use rtsp://, http:// or a file",
+        ),
+        "capture.bad_counts": (
+            "max_frames ({n_max}) và stride ({stride}) phải ít nhất là 1",
+            "max_frames ({n_max}) and stride ({stride}) must be at least 1",
+        ),
+        "capture.bad_port": (
+            "cổng sai trong {url}; hãy cho một số từ 1 đến 65535",
+            "bad port in {url}; give a number from 1 to 65535",
+        ),
+        "capture.bad_logins": (
+            "max_failed_logins phải ít nhất là 1, không phải {value!r}",
+            "max_failed_logins must be at least 1, not {value!r}",
+        ),
+        "capture.failed": ("không lấy được hình: {why}", "capture failed: {why}"),
+        "capture.unreadable": ("không đọc được {what}", "cannot read {what}"),
+        "capture.no_frame": (
+            "{url}: không đọc được khung hình nào trước khi hết thời gian",
+            "{url}: no frame read before the time limit",
+        ),
+        "capture.file_not_found": (
+            "không tìm thấy tệp video {path}; hãy cho một tệp có sẵn hoặc địa chỉ luồng (URL)",
+            "video file {path} not found; give an existing file or a stream URL",
+        ),
+        "capture.cannot_open": (
+            "OpenCV không mở được {path}; đây có phải tệp video (AVI, MP4, MKV) không?",
+            "OpenCV cannot open {path}; is it a video file (AVI, MP4, MKV)?",
+        ),
+        "capture.no_frames": (
+            "{path} không có khung hình nào đọc được; tệp đã đầy đủ chưa?",
+            "{path} has no readable frames; is the file complete?",
+        ),
+        # ---- planning options (covplan.plan.options, covplan.plan.pipeline)
+        "options.whole": ("một số nguyên ≥ 1", "a whole number ≥ 1"),
+        "options.metres": ("một số mét > 0", "a number of metres > 0"),
+        "options.seconds": ("một số giây > 0", "a number of seconds > 0"),
+        "options.write": ("{name} = {value!r}: hãy ghi {what}", "{name} = {value!r}: write {what}"),
+        "options.headings": (
+            "headings = {value!r}: nhiều nhất {most} (mỗi 5°); nhiều hơn chỉ làm tăng khối "
+            "lượng tính",
+            "headings = {value!r}: at most {most} (every 5°); more only multiplies the work",
+        ),
+        "options.camera_class": (
+            "camera_class {value!r}: hãy dùng một trong {choices}",
+            "camera_class {value!r}: use one of {choices}",
+        ),
+        "options.hfov": (
+            "hfov_deg = {value!r}: hãy ghi số độ trong khoảng (0, 360]",
+            "hfov_deg = {value!r}: write degrees in (0, 360]",
+        ),
+        "options.budget": (
+            "budget_vnd = {value!r}: hãy ghi một số nguyên VNĐ > 0",
+            "budget_vnd = {value!r}: write a whole number of VND > 0",
+        ),
+        "options.solver": (
+            "`solver` {value!r}: hãy dùng một trong {choices}",
+            "solver {value!r}: use one of {choices}",
+        ),
+        "options.pinned_forbidden": (
+            "vị trí vừa được ghim vừa bị cấm: {sites}; hãy chọn một",
+            "sites both pinned and forbidden: {sites}; choose one",
+        ),
+        "options.bad_many": (
+            "tuỳ chọn lập kế hoạch không hợp lệ:",
+            "bad planning options:",
+        ),
+        "options.bad_one": (
+            "tuỳ chọn lập kế hoạch không hợp lệ: {problem}",
+            "bad planning option: {problem}",
+        ),
+        "options.route_kind": (
+            "mức cho loại tuyến {kind!r}: các loại tuyến là {kinds}",
+            "level for route kind {kind!r}: kinds are {kinds}",
+        ),
+        "options.level_for": (
+            "mức {level!r} cho {kind}: các mức là {levels}",
+            "level {level!r} for {kind}: levels are {levels}",
+        ),
+        "options.end_level": (
+            "end_level {level!r}: các mức là {levels}",
+            "end_level {level!r}: levels are {levels}",
+        ),
+        "options.level": (
+            "mức {level!r}: các mức là {levels}",
+            "level {level!r}: levels are {levels}",
+        ),
+        "options.unknown_spec": (
+            "không có loại camera {specs}: danh mục có {known}",
+            "unknown camera spec {specs}: the catalogue has {known}",
+        ),
+        "options.unknown_site": (
+            "không có vị trí {sites}: đây không phải vị trí ứng viên với khoảng cách vị trí "
+            "{spacing:g} m; hãy dùng một mã trong các vị trí của kế hoạch (ví dụ {sample})",
+            "unknown site {sites}: not a candidate site at {spacing:g} m site spacing; use an "
+            "id from the sites of the plan (e.g. {sample})",
+        ),
+        "options.site_state": (
+            "trạng thái vị trí {state!r}: hãy dùng `'pin'` (ghim), `'forbid'` (cấm) hoặc `None`",
+            "site state {state!r}: use 'pin', 'forbid' or None",
+        ),
+        "options.unknown_option": (
+            "không có tuỳ chọn lập kế hoạch {names}; các tuỳ chọn là {options}",
+            "unknown planning option {names}; options are {options}",
+        ),
+        "pipeline.bad_survey": (
+            "survey: cần một Survey hoặc một đường dẫn, nhận được {got}",
+            "survey: expected a Survey or a path, got {got}",
+        ),
+        # ---- covplan batch (covplan.batch.extract, manifest, _cli)
+        "batch.extract_not_found": (
+            "không tìm thấy tệp; hãy cho đường dẫn của tệp trích xuất vùng (.osm.pbf, .osm, "
+            ".osm.bz2)",
+            "file not found; give the path of the regional extract (.osm.pbf, .osm, .osm.bz2)",
+        ),
+        "batch.extract_unreadable": (
+            "không đọc được tệp trích xuất ({err}); hãy tải lại hoặc cho một tệp .osm.pbf",
+            "cannot read the extract ({err}); download it again or give an .osm.pbf file",
+        ),
+        "batch.manifest_not_found": (
+            "không tìm thấy tệp danh sách phường; hãy cho một tệp CSV hoặc XLSX, mỗi phường "
+            "một dòng",
+            "manifest not found; give a CSV or XLSX file with a row per ward",
+        ),
+        "batch.manifest_unreadable": (
+            "không đọc được tệp danh sách phường ({err}); hãy cho một tệp CSV hoặc XLSX",
+            "cannot read the manifest ({err}); give a CSV or XLSX",
+        ),
+        "batch.how.int": ("hãy ghi một số nguyên, ví dụ 4", "write a whole number, e.g. 4"),
+        "batch.how.float": (
+            "hãy ghi một số, ví dụ 10 hoặc 2,5",
+            "write a number, e.g. 10 or 2.5",
+        ),
+        "batch.how.bool": ("hãy ghi có hoặc không (`yes`/`no`)", "write yes or no"),
+        "batch.how.frozenset": (
+            "hãy ghi các mã cách nhau bằng dấu ';'",
+            "write ids separated by ';'",
+        ),
+        "batch.how.levels": (
+            "hãy ghi MỨC hoặc LOẠI=MỨC;LOẠI=MỨC, ví dụ `alley=recognise`",
+            "write LEVEL or KIND=LEVEL;KIND=LEVEL, e.g. alley=recognise",
+        ),
+        "batch.how.value": ("hãy ghi một giá trị", "write a value"),
+        "batch.no_polygon": ("tệp không có đa giác nào", "no polygon in the file"),
+        "batch.file_not_found": (
+            "không tìm thấy tệp; hãy cho đường dẫn của {what}",
+            "file not found; give the path of {what}",
+        ),
+        "batch.what.costs": (
+            "một tệp chi phí (CSV như covplan/camera/costs.csv)",
+            "a cost file (CSV like covplan/camera/costs.csv)",
+        ),
+        "batch.what.osm": (
+            "một tệp OpenStreetMap (.osm, .osm.bz2, .osm.pbf)",
+            "an OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)",
+        ),
+        "batch.what.boundary": (
+            "một tệp đa giác ranh giới (GeoJSON, GeoPackage) hoặc t,n,đ,b",
+            "a boundary polygon file (GeoJSON, GeoPackage) or w,s,e,n",
+        ),
+        "batch.not_a_value": (
+            "không phải giá trị của {name}; {how}",
+            "is not a value of {name}; {how}",
+        ),
+        "batch.osm_and_place": (
+            "mỗi phường chỉ cho `osm` hoặc `place`, không cho cả hai",
+            "give either osm or place for a ward, not both",
+        ),
+        "batch.osm_or_place": (
+            "hãy cho một tệp OSM (cột `osm`) hoặc một tên địa danh (`place`)",
+            "give an OSM file (column osm) or a place name (place)",
+        ),
+        "batch.pbf_needs_boundary": (
+            "tệp trích xuất .osm.pbf cần ranh giới (một tệp đa giác hoặc t,n,đ,b)",
+            "an .osm.pbf extract needs a boundary (a polygon file or w,s,e,n)",
+        ),
+        "batch.boundary_with_place": (
+            "ranh giới dùng để cắt một tệp `osm`; hãy để trống",
+            "a boundary clips an osm file; leave it empty",
+        ),
+        "batch.bad_box": (
+            "hãy ghi khung là tây,nam,đông,bắc (`west,south,east,north`) tính bằng độ",
+            "write the box as west,south,east,north in degrees",
+        ),
+        "batch.bad_polygon": (
+            "không đọc được đa giác từ tệp ({err})",
+            "cannot read a polygon from it ({err})",
+        ),
+        "batch.unknown_column": (
+            "cột không nhận ra; hãy dùng {columns} hoặc một tuỳ chọn lập kế hoạch ({options})",
+            "unknown column; use {columns} or a planning option ({options})",
+        ),
+        "batch.add_name": (
+            "hãy thêm cột `name` (tên phường)",
+            "add a column name (the ward's name)",
+        ),
+        "batch.add_osm": (
+            "hãy thêm cột `osm` (một tệp OpenStreetMap) hoặc `place` (một tên địa danh)",
+            "add a column osm (an OpenStreetMap file) or place (a place name)",
+        ),
+        "batch.give_name": (
+            "hãy cho tên phường (chữ hoặc số)",
+            "give the ward's name (letters or digits)",
+        ),
+        "batch.same_name": (
+            "trùng tên phường với dòng {row}; hãy đặt tên khác",
+            "the same ward name as row {row}; give another",
+        ),
+        "batch.yes_no": ("hãy ghi có hoặc không (`yes`/`no`)", "write yes or no"),
+        "batch.no_ward": (
+            "tệp danh sách không có phường nào; hãy thêm mỗi phường một dòng",
+            "the manifest has no ward; add a row per ward",
+        ),
+        "batch.workers": (
+            "--workers: hãy ghi một số nguyên ≥ 1",
+            "--workers: write a whole number ≥ 1",
+        ),
+        # ---- the campaign register (covplan.campaign._plan, _values, schema, workbook)
+        "campaign.plan_file_missing": (
+            "thư mục kế hoạch thiếu {name}; hãy ghi kế hoạch bằng `covplan plan`",
+            "{name} is missing from the plan folder; write the plan with `covplan plan`",
+        ),
+        "campaign.no_plan_folder": (
+            "không có thư mục kế hoạch {folder}; hãy ghi một thư mục bằng `covplan plan`",
+            "plan folder {folder} does not exist; write one with `covplan plan`",
+        ),
+        "campaign.not_money": (
+            "{what} {value!r} không phải một số tiền; hãy ghi số nguyên VNĐ, ví dụ 200000",
+            "{what} {value!r} is not a sum of money; give whole VND, e.g. 200000",
+        ),
+        "campaign.fractional": (
+            "{what} {value!r} là số {kind}: hãy ghi số nguyên VNĐ (ví dụ {example}); số tiền "
+            "không bao giờ có phần lẻ",
+            "{what} {value!r} is a {kind}: give whole VND as an integer (e.g. {example}); "
+            "amounts are never fractional",
+        ),
+        "campaign.not_whole_vnd": (
+            "{what} {value!r} không phải số nguyên VNĐ; chỉ ghi chữ số, ví dụ 200000 hoặc "
+            "200.000 (không có phần thập phân: số tiền là số đồng chẵn)",
+            "{what} {value!r} is not whole VND; write digits only, e.g. 200000 or 200.000 "
+            "(no decimals: amounts are whole đồng)",
+        ),
+        "campaign.not_positive": (
+            "{what} {value} phải là số nguyên VNĐ dương; muốn sửa một khoản, hãy đảo khoản đó "
+            "(`covplan campaign reverse ENTRY_ID`) thay vì ghi số âm",
+            "{what} {value} must be a positive whole number of VND; to correct an entry, "
+            "reverse it (covplan campaign reverse ENTRY_ID) instead of a negative amount",
+        ),
+        "campaign.not_households": (
+            "{what} {value!r} không phải số hộ nguyên; hãy ghi ví dụ 42",
+            "{what} {value!r} is not a whole number of households; write e.g. 42",
+        ),
+        "campaign.not_date": (
+            "{what} {value!r} không phải ngày; hãy ghi YYYY-MM-DD (ví dụ 2026-06-20) hoặc "
+            "DD/MM/YYYY",
+            "{what} {value!r} is not a date; write YYYY-MM-DD (e.g. 2026-06-20) or DD/MM/YYYY",
+        ),
+        "campaign.not_known": (
+            "{what} {value!r} không nhận ra; hãy dùng một trong {choices}",
+            "{what} {value!r} is not known; use one of {choices}",
+        ),
+        "campaign.empty": (
+            "{what} đang trống; hãy ghi vào (ví dụ số biên lai hoặc số hoá đơn ghi trên giấy)",
+            "{what} is empty; give it (e.g. the receipt or invoice number written on paper)",
+        ),
+        "campaign.bad_db": (
+            "cơ sở dữ liệu {shown!r} không phải đường dẫn tệp cũng không phải URL "
+            "postgresql://; hãy cho một trong hai",
+            "database {shown!r} is neither a file path nor a postgresql:// URL; give one of them",
+        ),
+        "campaign.no_register": (
+            "không có sổ theo dõi vận động tại {path}; hãy tạo bằng `covplan campaign init`",
+            "no campaign register at {path}; start one with `covplan campaign init`",
+        ),
+        "campaign.cannot_open": (
+            "không mở được sổ theo dõi {url}: {first}; hãy kiểm tra --db và máy chủ",
+            "cannot open the register {url}: {first}; check --db and the server",
+        ),
+        "campaign.bad_workbook": (
+            "không đọc được {name} như một sổ XLSX ({err}); hãy cho sổ theo dõi đã xuất",
+            "cannot read {name} as an XLSX workbook ({err}); give the exported register",
+        ),
+        "campaign.bad_kind": (
+            "khoản tiền {entry}: loại {kind!r} không phải khoản đóng góp cũng không phải khoản chi",
+            "money entry {entry}: kind {kind!r} is neither a contribution nor spending",
+        ),
+        "campaign.no_sheets": (
+            "sổ không có trang tiền hay trang nhật ký công việc; hãy cho một sổ theo dõi do "
+            "covplan xuất",
+            "the workbook has no money or work-log sheet; give a register exported by covplan",
+        ),
+        # ---- the campaign register's commands (covplan.campaign.register)
+        "campaign.no_id": (
+            "cơ sở dữ liệu không trả về mã cho dòng mới",
+            "the database returned no id for the new row",
+        ),
+        "campaign.name_taken": (
+            "sổ theo dõi đã có một đợt vận động tên {name!r}; hãy cho --name khác",
+            "the register already has a campaign named {name!r}; give another --name",
+        ),
+        "campaign.none_word": ("không có", "none"),
+        "campaign.no_campaign": (
+            "không có đợt vận động nào trong {db} (các đợt: {names}); hãy tạo bằng "
+            "`covplan campaign init` hoặc cho --campaign",
+            "no campaign in {db} (campaigns: {names}); start one with `covplan campaign init` "
+            "or give --campaign",
+        ),
+        "campaign.several": (
+            "có nhiều đợt vận động trong {db} (các đợt: {names}); hãy tạo bằng "
+            "`covplan campaign init` hoặc cho --campaign",
+            "several campaigns in {db} (campaigns: {names}); start one with "
+            "`covplan campaign init` or give --campaign",
+        ),
+        "campaign.before_start": (
+            "{what} {day} trước ngày bắt đầu đợt vận động ({start}); hãy kiểm tra ngày",
+            "{what} {day} is before the campaign started ({start}); check the date",
+        ),
+        "campaign.unknown_group": (
+            "không có tổ {gid!r}; các tổ của đợt vận động là {groups}",
+            "unknown group {gid!r}; the campaign's groups are {groups}",
+        ),
+        "campaign.unknown_subject_codes": (
+            "không có camera hay hộ {sid!r}; camera có mã {first}…{last} (xem "
+            "`covplan campaign report`), hộ có mã bí danh (`own-…`)",
+            "unknown camera or household {sid!r}; cameras are {first}…{last} (see covplan "
+            "campaign report), households their pseudonymous ids (own-…)",
+        ),
+        "campaign.unknown_subject": (
+            "không có camera hay hộ {sid!r}",
+            "unknown camera or household {sid!r}",
+        ),
+        "campaign.or": (" hoặc ", " or "),
+        "campaign.nothing_next": (
+            "không còn gì (công việc đã xong)",
+            "nothing (the work is done)",
+        ),
+        "campaign.kind_camera": ("camera {kind}", "{kind} camera"),
+        "campaign.household": ("hộ", "household"),
+        "campaign.skips_step": (
+            "{sid} ({what}) đang ở {now}: không thể chuyển sang {to} — như vậy là bỏ qua một "
+            "bước; bước tiếp theo là {nxt}",
+            "{sid} ({what}) is {now}: it cannot become {to} — that skips a step; next is {nxt}",
+        ),
+        "campaign.before_last": (
+            "ngày {when} trước lần thay đổi gần nhất của {sid} ({last}); hãy kiểm tra ngày",
+            "date {when} is before {sid}'s last change ({last}); check the date",
+        ),
+        "campaign.households_for": (
+            "số hộ đồng ý ({yes}) phải từ 0 đến tổng số hộ ({total}), tổng số > 0",
+            "households for ({yes}) must be between 0 and the total ({total}), total > 0",
+        ),
+        "campaign.group_word": ("tổ {gid}", "group {gid}"),
+        "campaign.none_adopted": (
+            "chưa quyết định nào được đa số thông qua",
+            "none was adopted by a majority",
+        ),
+        "campaign.none_recorded": ("chưa ghi quyết định nào", "none is recorded"),
+        "campaign.no_decision": (
+            "chưa có quyết định của người dân mở đợt đóng góp cho {what} ({why}); hãy ghi "
+            "trước bằng `covplan campaign decide`",
+            "no residents' decision opens a contribution round for {what} ({why}); record it "
+            "first with `covplan campaign decide`",
+        ),
+        "campaign.before_decision": (
+            "ngày {when} trước quyết định của người dân ngày {decided}",
+            "date {when} is before the residents' decision of {decided}",
+        ),
+        "campaign.receipt_taken": (
+            "biên lai {receipt!r} đã là khoản {entry}; số biên lai không được trùng",
+            "receipt {receipt!r} is already entry {entry}; receipts are unique",
+        ),
+        "campaign.unknown_household": (
+            "không có hộ {hid!r}; hãy cho mã bí danh của hộ (`own-…`) hoặc bỏ trống",
+            "unknown household {hid!r}; give its pseudonymous id (own-…) or leave it out",
+        ),
+        "campaign.word.receipt": ("biên lai", "receipt"),
+        "campaign.word.invoice": ("hoá đơn", "invoice"),
+        "campaign.word.entry": ("khoản", "entry"),
+        "campaign.number_taken": (
+            "{what} này đã có trong sổ theo dõi (số không được trùng); hãy kiểm tra lại",
+            "this {what} is already in the register (numbers are unique); check it",
+        ),
+        "campaign.unknown_camera": (
+            "không có camera {code!r}; hãy cho mã camera của kế hoạch (N01, R01, K01…)",
+            "unknown camera {code!r}; give the plan's codes (N01, R01, K01…)",
+        ),
+        "campaign.camera_group": (
+            "camera {code} thuộc tổ {group}, không phải {gid}",
+            "camera {code} is in group {group}, not {gid}",
+        ),
+        "campaign.not_entry": (
+            "khoản {entry} không phải khoản đóng góp hay khoản chi của đợt vận động này",
+            "entry {entry} is not a contribution or spending of this campaign",
+        ),
+        "campaign.already_reversed": (
+            "khoản {entry} đã được đảo bởi khoản {by}",
+            "entry {entry} is already reversed by entry {by}",
+        ),
+        # ==== end of the area/capture/plan/batch/campaign block
     }
 )
 
