@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,13 +37,17 @@ from covplan.vocab.messages import message
 
 __all__ = [
     "APPEND_ONLY",
+    "BIGINT",
     "METADATA",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "append_only_triggers",
+    "campaign_id_column",
     "connect",
     "database_url",
     "migrate",
     "schema_version",
+    "stamp_columns",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,13 +60,15 @@ def _id(name: str) -> sa.Column[int]:
     return sa.Column(name, BIGINT, primary_key=True, autoincrement=True)
 
 
-def _cid() -> sa.Column[int]:
+def campaign_id_column() -> sa.Column[int]:
+    """Return a new ``campaign_id`` column (a foreign key to the campaign, indexed)."""
     return sa.Column(
         "campaign_id", BIGINT, sa.ForeignKey("campaign.campaign_id"), nullable=False, index=True
     )
 
 
-def _stamp() -> list[sa.Column[str]]:
+def stamp_columns() -> list[sa.Column[str]]:
+    """Return new ``recorded_at`` and ``recorded_by`` columns: who made an entry, and when."""
     return [
         sa.Column("recorded_at", sa.String(40), nullable=False),
         sa.Column("recorded_by", sa.String(200), nullable=False),
@@ -86,13 +92,13 @@ CAMPAIGN = sa.Table(
     sa.Column("plan_dir", sa.String(1000), nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("summary_json", sa.Text, nullable=False),
-    *_stamp(),
+    *stamp_columns(),
 )
 
 GROUPS = sa.Table(
     "groups",
     METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("group_id", sa.String(100), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.PrimaryKeyConstraint("campaign_id", "group_id"),
@@ -101,7 +107,7 @@ GROUPS = sa.Table(
 ROUTES = sa.Table(
     "routes",
     METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("route_id", sa.String(200), nullable=False),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("group_id", sa.String(100), nullable=False),
@@ -113,7 +119,7 @@ ROUTES = sa.Table(
 CAMERAS = sa.Table(
     "cameras",
     METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("code", sa.String(20), nullable=False),
     sa.Column("role", sa.String(10), nullable=False),  # new, reaim, keep
     sa.Column("source_id", sa.String(200), nullable=False),  # site id or survey camera id
@@ -134,7 +140,7 @@ CAMERAS = sa.Table(
 HOUSEHOLDS = sa.Table(
     "households",
     METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("household_id", sa.String(100), nullable=False),  # pseudonymous owner id
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("group_id", sa.String(100), nullable=False),
@@ -145,7 +151,7 @@ HOUSEHOLDS = sa.Table(
 CONTACTS = sa.Table(
     "contacts",
     METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("household_id", sa.String(100), nullable=False),
     sa.Column("name", sa.String(300), nullable=True),
     sa.Column("phone", sa.String(40), nullable=True),
@@ -160,14 +166,14 @@ EVENTS = sa.Table(
     "events",
     METADATA,
     _id("event_id"),
-    _cid(),
+    campaign_id_column(),
     sa.Column("subject", sa.String(10), nullable=False),  # camera, household
     sa.Column("subject_id", sa.String(100), nullable=False),
     sa.Column("action", sa.String(20), nullable=False),
     sa.Column("state", sa.String(20), nullable=False),
     sa.Column("event_date", sa.Date, nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    *_stamp(),
+    *stamp_columns(),
     sa.CheckConstraint("subject IN ('camera', 'household')", name="event_subject"),
 )
 
@@ -175,7 +181,7 @@ DECISIONS = sa.Table(
     "decisions",
     METADATA,
     _id("decision_id"),
-    _cid(),
+    campaign_id_column(),
     sa.Column("group_id", sa.String(100), nullable=False),
     sa.Column("phase", sa.String(20), nullable=False),
     sa.Column("decided_on", sa.Date, nullable=False),
@@ -184,7 +190,7 @@ DECISIONS = sa.Table(
     sa.Column("households_total", sa.Integer, nullable=False),
     sa.Column("amount_per_household_vnd", sa.BigInteger, nullable=False),
     sa.Column("minutes_ref", sa.String(200), nullable=False),
-    *_stamp(),
+    *stamp_columns(),
     sa.ForeignKeyConstraint(["campaign_id", "group_id"], ["groups.campaign_id", "groups.group_id"]),
     sa.CheckConstraint("method IN ('meeting', 'ballot')", name="decision_method"),
     sa.CheckConstraint(
@@ -198,7 +204,7 @@ MONEY = sa.Table(
     "money",
     METADATA,
     _id("entry_id"),
-    _cid(),
+    campaign_id_column(),
     sa.Column("kind", sa.String(20), nullable=False),  # contribution, spending
     sa.Column("group_id", sa.String(100), nullable=False),
     sa.Column("amount_vnd", sa.BigInteger, nullable=False),
@@ -213,7 +219,7 @@ MONEY = sa.Table(
     sa.Column("purpose", sa.String(30), nullable=True),
     sa.Column("reverses", BIGINT, sa.ForeignKey("money.entry_id"), nullable=True, unique=True),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    *_stamp(),
+    *stamp_columns(),
     sa.ForeignKeyConstraint(["campaign_id", "group_id"], ["groups.campaign_id", "groups.group_id"]),
     sa.UniqueConstraint("campaign_id", "receipt_no", name="receipt_once"),
     sa.UniqueConstraint("campaign_id", "group_id", "supplier", "invoice_no", name="invoice_once"),
@@ -228,7 +234,7 @@ ALLOCATIONS = sa.Table(
     "allocations",
     METADATA,
     _id("allocation_id"),
-    _cid(),
+    campaign_id_column(),
     sa.Column("entry_id", BIGINT, sa.ForeignKey("money.entry_id"), nullable=False, index=True),
     sa.Column("code", sa.String(20), nullable=False),
     sa.Column("amount_vnd", sa.BigInteger, nullable=False),
@@ -239,12 +245,12 @@ DEADLINES = sa.Table(
     "deadlines",
     METADATA,
     _id("deadline_id"),
-    _cid(),
+    campaign_id_column(),
     sa.Column("group_id", sa.String(100), nullable=False),
     sa.Column("phase", sa.String(20), nullable=False),
     sa.Column("due_date", sa.Date, nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    *_stamp(),
+    *stamp_columns(),
     sa.ForeignKeyConstraint(["campaign_id", "group_id"], ["groups.campaign_id", "groups.group_id"]),
 )
 
@@ -263,10 +269,22 @@ def _create_tables(conn: Connection) -> None:
     METADATA.create_all(conn, tables=[t for t in METADATA.sorted_tables if t is not SCHEMA_TABLE])
 
 
-def _append_only_triggers(conn: Connection) -> None:
+def append_only_triggers(conn: Connection, tables: Sequence[str] = APPEND_ONLY) -> None:
+    """Create the triggers that refuse UPDATE, DELETE (and on PostgreSQL TRUNCATE) on ``tables``.
+
+    The one mechanism behind every append-only table of the database (the campaign's and
+    the access register's, :mod:`covplan.watch.register`).
+
+    Parameters
+    ----------
+    conn
+        A connection inside the migration's transaction.
+    tables
+        The tables, created already.
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text(_PG_FUNCTION))
-        for table in APPEND_ONLY:
+        for table in tables:
             conn.exec_driver_sql(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION covplan_append_only()"
@@ -276,7 +294,7 @@ def _append_only_triggers(conn: Connection) -> None:
                 "FOR EACH STATEMENT EXECUTE FUNCTION covplan_append_only()"
             )
         return
-    for table in APPEND_ONLY:
+    for table in tables:
         for op in ("UPDATE", "DELETE"):
             conn.exec_driver_sql(
                 f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} BEGIN "
@@ -292,7 +310,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (
         2,
         "append-only triggers on events, decisions, money, allocations, deadlines",
-        _append_only_triggers,
+        append_only_triggers,
     ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

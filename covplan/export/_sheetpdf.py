@@ -21,6 +21,8 @@ import numpy as np
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from covplan._io import atomic_write_bytes
+
 __all__ = ["A4_LANDSCAPE", "SheetPdf", "sheet_table", "to_page", "wrap"]
 
 #: A4 landscape in points.
@@ -226,7 +228,7 @@ class SheetPdf:
         return buf.getvalue()
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the PDF to ``path``.
+        """Write the PDF to ``path`` (atomically: a reader sees the old file or the whole new one).
 
         Returns
         -------
@@ -331,7 +333,7 @@ class SheetPdf:
             f"trailer\n<< /Size {len(objs) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
             f"startxref\n{xref}\n%%EOF\n".encode()
         )
-        Path(path).write_bytes(out.getvalue())
+        atomic_write_bytes(path, out.getvalue())
         return Path(path)
 
 

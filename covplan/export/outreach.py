@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from covplan._frames import with_id
-from covplan._io import atomic_path
 from covplan.export._sheetpdf import SheetPdf, sheet_table
 from covplan.export.place import Places, area_places
 from covplan.export.tables import add_contacts, national_phone, write_xlsx
@@ -386,8 +385,7 @@ def write_outreach_pdf(
             else:
                 pdf.text(30, 510, list_word("no_visits", lang), size=11)
             pdf.text(30, 22, list_word("signature", lang), size=8.5)
-    with atomic_path(path) as tmp:
-        pdf.save(tmp)
+    pdf.save(path)
     logger.info("wrote %s (%d pages)", path, len(pdf.pages))
     return Path(path)
 

@@ -26,7 +26,6 @@ import pandas as pd
 import shapely
 
 from covplan._frames import with_id
-from covplan._io import atomic_path
 from covplan._style import BUILDING, CAMERA
 from covplan.export._sheetpdf import SheetPdf, sheet_table, to_page, wrap
 from covplan.export.place import Places, area_places
@@ -482,8 +481,7 @@ def write_worksheets_pdf(
     if not chunks:
         pdf.new_page()
         pdf.text(300, 300, list_word("no_cameras_here", lang), size=14)
-    with atomic_path(path) as tmp:
-        pdf.save(tmp)
+    pdf.save(path)
     logger.info("wrote %s (%d pages)", path, len(pdf.pages))
     return Path(path)
 

@@ -31,12 +31,20 @@ import cv2
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from covplan._errors import InputError
 from covplan._redact import redact_url
 from covplan.campaign import open_register
-from covplan.campaign.schema import CAMERAS, CAMPAIGN, GROUPS
+from covplan.campaign.schema import (
+    BIGINT,
+    CAMERAS,
+    CAMPAIGN,
+    GROUPS,
+    append_only_triggers,
+    campaign_id_column,
+    stamp_columns,
+)
 from covplan.check.urls import normalise_userinfo
 from covplan.vocab.watch import APP_NAMES
 
@@ -63,22 +71,6 @@ WATCH_METADATA = sa.MetaData()
 # copies of the campaign tables referred to, so that foreign keys resolve
 for _table in (CAMPAIGN, GROUPS, CAMERAS):
     _table.to_metadata(WATCH_METADATA)
-BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def _cid() -> sa.Column[int]:
-    return sa.Column(
-        "campaign_id", BIGINT, sa.ForeignKey("campaign.campaign_id"), nullable=False, index=True
-    )
-
-
-def _stamp() -> list[sa.Column[str]]:
-    return [
-        sa.Column("recorded_at", sa.String(40), nullable=False),
-        sa.Column("recorded_by", sa.String(200), nullable=False),
-    ]
-
-
 SCHEMA = sa.Table(
     "watch_schema",
     WATCH_METADATA,
@@ -88,19 +80,19 @@ SCHEMA = sa.Table(
 OFFICERS = sa.Table(
     "watch_officers",
     WATCH_METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("officer_id", sa.String(60), nullable=False),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("unit", sa.String(200), nullable=False, default=""),
     sa.Column("pass_hash", sa.String(300), nullable=True),
-    *_stamp(),
+    *stamp_columns(),
     sa.PrimaryKeyConstraint("campaign_id", "officer_id"),
     sa.CheckConstraint("role IN ('chi_huy', 'cskv', 'trinh_sat')", name="watch_officer_role"),
 )
 CONTACTS = sa.Table(
     "watch_officer_contacts",
     WATCH_METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("officer_id", sa.String(60), nullable=False),
     sa.Column("name", sa.String(300), nullable=True),
     sa.Column("phone", sa.String(40), nullable=True),
@@ -113,13 +105,13 @@ GRANTS = sa.Table(
     "watch_grants",
     WATCH_METADATA,
     sa.Column("grant_id", BIGINT, primary_key=True, autoincrement=True),
-    _cid(),
+    campaign_id_column(),
     sa.Column("officer_id", sa.String(60), nullable=False),
     sa.Column("scope", sa.String(10), nullable=False),  # camera, group
     sa.Column("target", sa.String(100), nullable=False),  # camera code or group id
     sa.Column("action", sa.String(10), nullable=False),  # grant, revoke, check
     sa.Column("event_date", sa.Date, nullable=False),
-    *_stamp(),
+    *stamp_columns(),
     sa.ForeignKeyConstraint(
         ["campaign_id", "officer_id"], ["watch_officers.campaign_id", "watch_officers.officer_id"]
     ),
@@ -129,14 +121,14 @@ GRANTS = sa.Table(
 REACH = sa.Table(
     "watch_reach",
     WATCH_METADATA,
-    _cid(),
+    campaign_id_column(),
     sa.Column("code", sa.String(20), nullable=False),
     sa.Column("method", sa.String(10), nullable=False),
     sa.Column("app", sa.String(40), nullable=True),
     sa.Column("device_id", sa.String(100), nullable=True),
     sa.Column("stream_url", sa.String(1000), nullable=True),  # credential-free
     sa.Column("retention_days", sa.Integer, nullable=True),
-    *_stamp(),
+    *stamp_columns(),
     sa.PrimaryKeyConstraint("campaign_id", "code"),
     sa.ForeignKeyConstraint(["campaign_id", "code"], ["cameras.campaign_id", "cameras.code"]),
     sa.CheckConstraint("method IN ('cloud', 'server')", name="watch_reach_method"),
@@ -145,7 +137,7 @@ HEALTH = sa.Table(
     "watch_health",
     WATCH_METADATA,
     sa.Column("check_id", BIGINT, primary_key=True, autoincrement=True),
-    _cid(),
+    campaign_id_column(),
     sa.Column("code", sa.String(20), nullable=False),
     sa.Column("checked_at", sa.String(40), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
@@ -153,18 +145,18 @@ HEALTH = sa.Table(
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("frames", sa.Integer, nullable=False),
     sa.Column("source", sa.String(1000), nullable=False),  # redacted
-    *_stamp(),
+    *stamp_columns(),
     sa.ForeignKeyConstraint(["campaign_id", "code"], ["cameras.campaign_id", "cameras.code"]),
 )
 REFERENCES = sa.Table(
     "watch_references",
     WATCH_METADATA,
     sa.Column("reference_id", BIGINT, primary_key=True, autoincrement=True),
-    _cid(),
+    campaign_id_column(),
     sa.Column("code", sa.String(20), nullable=False),
     sa.Column("png", sa.LargeBinary, nullable=False),
     sa.Column("check_id", BIGINT, sa.ForeignKey("watch_health.check_id"), nullable=True),
-    *_stamp(),
+    *stamp_columns(),
     sa.ForeignKeyConstraint(["campaign_id", "code"], ["cameras.campaign_id", "cameras.code"]),
 )
 
@@ -172,12 +164,6 @@ REFERENCES = sa.Table(
 WATCH_APPEND_ONLY: tuple[str, ...] = ("watch_grants", "watch_health", "watch_references")
 _OWN = (SCHEMA, OFFICERS, CONTACTS, GRANTS, REACH, HEALTH, REFERENCES)
 _VERSION = 1
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION covplan_watch_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'covplan: % is append-only; record a new entry instead', TG_TABLE_NAME;
-END $$
-"""
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -187,24 +173,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _triggers(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text(_PG_FUNCTION))
-        for table in WATCH_APPEND_ONLY:
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION covplan_watch_append_only()"
-            )
-        return
-    for table in WATCH_APPEND_ONLY:
-        for op in ("UPDATE", "DELETE"):
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'covplan: {table} is append-only; "
-                "record a new entry instead'); END"
-            )
 
 
 def ensure_schema(engine: Engine) -> int:
@@ -227,7 +195,7 @@ def ensure_schema(engine: Engine) -> int:
         done = conn.execute(sa.select(SCHEMA.c.version).where(SCHEMA.c.version == _VERSION))
         if done.first() is None:
             WATCH_METADATA.create_all(conn, tables=list(_OWN[1:]))
-            _triggers(conn)
+            append_only_triggers(conn, WATCH_APPEND_ONLY)
             conn.execute(SCHEMA.insert().values(version=_VERSION, applied_at=_now()))
             logger.info("access register: tables created (version %d)", _VERSION)
     return _VERSION
