@@ -363,7 +363,7 @@ class _MapsJob:
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(
             target=_maps_child,
-            args=(child, plan, staging, lang, pages, page_png, dpi),
+            args=(child, plan, staging, lang, pages, page_png, dpi, os.getpid()),
             daemon=True,
         )
         proc.start()
@@ -405,11 +405,25 @@ class _MapsJob:
 
 
 def _maps_child(
-    conn: Any, plan: Plan, staging: Path, lang: str, pages: str, page_png: bool, dpi: int
+    conn: Any,
+    plan: Plan,
+    staging: Path,
+    lang: str,
+    pages: str,
+    page_png: bool,
+    dpi: int,
+    parent: int,
 ) -> None:
     """Draw the maps in the forked child; report totals, ticks and errors through ``conn``."""
+    # the folder lock stays the parent's alone: a killed parent frees it at once, whatever
+    # this child is still doing
+    for fd, _ in _held.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    if os.getppid() != parent:  # the parent died before the line above: stop now
+        os._exit(1)
 
     def progress(stage: str, total: int) -> Callable[[int], None]:
         conn.send(("total", total))
